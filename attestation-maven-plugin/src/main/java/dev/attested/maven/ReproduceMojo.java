@@ -1,0 +1,158 @@
+package dev.attested.maven;
+
+import dev.attested.io.AtomicFiles;
+import dev.attested.pcr.PcrManifest;
+import dev.attested.pcr.PcrManifestException;
+import dev.attested.release.BuildManifest;
+import dev.attested.release.ReleaseException;
+import dev.attested.release.ReproduceComparison;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.rtinfo.RuntimeInformation;
+
+/**
+ * Rebuilds the checked-out source with the inputs a published release recorded and compares the result with its
+ * PCR manifest: PCR by PCR, EIF SHA-256 and every recorded input. Fails when any PCR differs.
+ */
+@Mojo(name = "reproduce", threadSafe = true, aggregator = false)
+public class ReproduceMojo extends AbstractMojo {
+
+    /** The published {@code pcr-manifest.json} to reproduce. */
+    @Parameter(property = "manifest", required = true)
+    private File manifest;
+
+    /** The published build manifest; default: {@code build-manifest.json} next to {@code manifest}, if there. */
+    @Parameter(property = "attestation.buildManifest")
+    private File buildManifest;
+
+    /** Boot blobs for the rebuild (passed on as {@code -Dattestation.blobs}); default: what the build uses. */
+    @Parameter(property = "attestation.blobs")
+    private String blobs;
+
+    /** Goals the rebuild runs. */
+    @Parameter(property = "attestation.reproduce.goals", defaultValue = "package")
+    private List<String> goals;
+
+    /** More arguments for the rebuild, e.g. {@code -Dattestation.signingKey=...}. */
+    @Parameter(property = "attestation.reproduce.args")
+    private List<String> arguments;
+
+    /** Maven launcher for the rebuild; default: the checkout's {@code mvnw}, else the running Maven. */
+    @Parameter(property = "attestation.reproduce.maven")
+    private String mavenExecutable;
+
+    /** Where the checkout is copied and rebuilt. */
+    @Parameter(property = "attestation.reproduce.directory", defaultValue = "${project.build.directory}/attestation/reproduce")
+    private File workDirectory;
+
+    /** Manifest the rebuild writes, relative to the rebuilt module. */
+    @Parameter(property = "attestation.reproduce.rebuiltManifest", defaultValue = "target/attestation/pcr-manifest.json")
+    private String rebuiltManifest;
+
+    /** The JSON report. */
+    @Parameter(property = "attestation.reproduce.report", defaultValue = "${project.build.directory}/attestation/reproduce-report.json")
+    private File report;
+
+    /** Minutes the rebuild may take. */
+    @Parameter(property = "attestation.reproduce.timeout", defaultValue = "60")
+    private long timeoutMinutes;
+
+    /** Skip this goal (the rebuild itself always runs with it set). */
+    @Parameter(property = "attestation.reproduce.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    private MavenSession session;
+
+    @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
+    private PluginDescriptor plugin;
+
+    @Component
+    private RuntimeInformation runtime;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("reproduce skipped");
+            return;
+        }
+        try {
+            PcrManifest published = PcrManifest.read(manifest.toPath());
+            Path buildFile = buildManifest != null ? buildManifest.toPath()
+                    : manifest.toPath().toAbsolutePath().resolveSibling(BuildManifest.FILE_NAME);
+            BuildManifest publishedBuild = BuildManifest.readIfPresent(buildFile);
+            ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
+            Path copy = workDirectory.toPath().resolve("src");
+            String module = inputs.modulePath();
+            List<String> command = ReproduceBuild.run(new ReproduceBuild.Request(inputs.rootDirectory(), copy,
+                    mavenExecutable, forkArguments(published, module), workDirectory.toPath().resolve("build.log"),
+                    timeoutMinutes));
+            getLog().info("Rebuilt with: " + String.join(" ", command));
+            PcrManifest rebuilt = PcrManifest.read(copy.resolve(module).resolve(rebuiltManifest));
+            ReproduceComparison result = ReproduceComparison.compare(published, publishedBuild, rebuilt,
+                    inputs.buildManifest(rebuilt));
+            AtomicFiles.write(report.toPath(), result.toJson());
+            for (String line : result.render().split("\n")) {
+                if (result.pcrsMatch()) {
+                    getLog().info(line);
+                } else {
+                    getLog().error(line);
+                }
+            }
+            getLog().info("Report: " + report);
+            if (!result.pcrsMatch()) {
+                throw new MojoFailureException(ReleaseException.Code.REPRODUCE_PCR_MISMATCH + ": "
+                        + String.join(", ", result.differingPcrs()) + " of the rebuild differ from " + manifest
+                        + (result.causes().isEmpty() ? "" : ". " + result.causes().get(0)));
+            }
+        } catch (PcrManifestException | ReleaseException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot write " + report + ": " + e.getMessage(), e);
+        }
+    }
+
+    private List<String> forkArguments(PcrManifest published, String module) {
+        List<String> args = new ArrayList<>();
+        args.add("-B");
+        if (session.isOffline()) {
+            args.add("-o");
+        }
+        File settings = session.getRequest().getUserSettingsFile();
+        if (settings != null && settings.isFile()) {
+            args.add("-s");
+            args.add(settings.getAbsolutePath());
+        }
+        args.add("-Dmaven.repo.local=" + session.getRepositorySession().getLocalRepository().getBasedir());
+        if (!module.isEmpty()) {
+            args.add("-pl");
+            args.add(module);
+            args.add("-am");
+        }
+        args.addAll(goals);
+        args.add("-Dproject.build.outputTimestamp=" + published.outputTimestamp());
+        args.add("-Dattestation.reproduce.skip=true");
+        if (blobs != null && !blobs.isBlank()) {
+            args.add("-Dattestation.blobs=" + blobs);
+        }
+        if (arguments != null) {
+            args.addAll(arguments);
+        }
+        return args;
+    }
+}
