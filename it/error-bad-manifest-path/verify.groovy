@@ -1,0 +1,8 @@
+// Each failing invocation names the documented code and leaves no output behind.
+def log = new File(basedir, 'build.log').text
+assert log.contains('MANIFEST_NOT_FOUND: no PCR manifest at') : 'release/reproduce must fail with MANIFEST_NOT_FOUND'
+assert !new File(basedir, 'target/attestation/release').exists() : 'no bundle may be written'
+assert !new File(basedir, 'pcr-history.json').exists() : 'the history must not change when release fails'
+assert !new File(basedir, 'target/attestation/reproduce').exists() : 'no rebuild starts without a manifest'
+assert log =~ /Java version: 17\./ : 'the second invocation runs on JDK 17'
+return true
