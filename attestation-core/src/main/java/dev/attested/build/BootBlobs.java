@@ -127,6 +127,11 @@ public record BootBlobs(Path directory, Arch arch, Path kernel, Path kernelConfi
      * of the kernel config split on space, {@code /} and {@code -}, tokens 1 and 3 ({@code Unknown} if absent).
      */
     public List<String> kernelOsAndVersion() {
+        return kernelOsAndVersion(kernelConfig);
+    }
+
+    /** {@link #kernelOsAndVersion()} of any kernel config file. */
+    public static List<String> kernelOsAndVersion(Path kernelConfig) {
         List<String> lines;
         try {
             lines = Files.readAllLines(kernelConfig, StandardCharsets.ISO_8859_1);

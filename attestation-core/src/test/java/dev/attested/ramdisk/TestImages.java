@@ -16,30 +16,30 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Builds small image tarballs (docker save or OCI layout) for tests. */
-final class TestImages {
+public final class TestImages {
     private TestImages() {}
 
     /** One layer under construction. */
-    static final class Layer {
+    public static final class Layer {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
 
-        Layer() {
+        public Layer() {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         }
 
-        Layer dir(String name, int mode, long mtime) {
+        public Layer dir(String name, int mode, long mtime) {
             TarArchiveEntry e = new TarArchiveEntry(name.endsWith("/") ? name : name + "/");
             e.setMode(040000 | mode);
             e.setModTime(mtime * 1000);
             return put(e, null);
         }
 
-        Layer file(String name, int mode, long mtime, String content) {
+        public Layer file(String name, int mode, long mtime, String content) {
             return file(name, mode, 0, 0, mtime, content);
         }
 
-        Layer file(String name, int mode, int uid, int gid, long mtime, String content) {
+        public Layer file(String name, int mode, int uid, int gid, long mtime, String content) {
             TarArchiveEntry e = new TarArchiveEntry(name);
             e.setMode(0100000 | mode);
             e.setIds(uid, gid);
@@ -49,7 +49,7 @@ final class TestImages {
             return put(e, data);
         }
 
-        Layer symlink(String name, String target, long mtime) {
+        public Layer symlink(String name, String target, long mtime) {
             TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
             e.setLinkName(target);
             e.setMode(0120777);
@@ -57,20 +57,20 @@ final class TestImages {
             return put(e, null);
         }
 
-        Layer hardlink(String name, String target) {
+        public Layer hardlink(String name, String target) {
             TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_LINK);
             e.setLinkName(target);
             e.setModTime(0);
             return put(e, null);
         }
 
-        Layer whiteout(String path) {
+        public Layer whiteout(String path) {
             int slash = path.lastIndexOf('/');
             String name = slash < 0 ? ".wh." + path : path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1);
             return file(name, 0644, 0, "");
         }
 
-        Layer opaque(String dir) {
+        public Layer opaque(String dir) {
             return file(dir + "/.wh..wh..opq", 0644, 0, "");
         }
 
@@ -87,7 +87,7 @@ final class TestImages {
             return this;
         }
 
-        byte[] tarBytes() {
+        public byte[] tarBytes() {
             try {
                 tar.finish();
             } catch (IOException ex) {
@@ -97,7 +97,7 @@ final class TestImages {
         }
     }
 
-    static String config(String cmdJson, String entrypointJson, String envJson) {
+    public static String config(String cmdJson, String entrypointJson, String envJson) {
         StringBuilder c = new StringBuilder("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{");
         List<String> parts = new ArrayList<>();
         if (cmdJson != null) {
@@ -114,7 +114,7 @@ final class TestImages {
     }
 
     /** A {@code docker save} tarball with gzip-compressed layers. */
-    static Path dockerSave(Path file, String config, Layer... layers) throws IOException {
+    public static Path dockerSave(Path file, String config, Layer... layers) throws IOException {
         try (OutputStream os = Files.newOutputStream(file); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
             List<String> names = new ArrayList<>();
             for (int i = 0; i < layers.length; i++) {
@@ -130,7 +130,7 @@ final class TestImages {
     }
 
     /** An OCI image layout tarball (uncompressed layers). */
-    static Path ociLayout(Path file, String config, Layer... layers) throws IOException {
+    public static Path ociLayout(Path file, String config, Layer... layers) throws IOException {
         try (OutputStream os = Files.newOutputStream(file); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
             add(out, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
             List<String> descs = new ArrayList<>();
