@@ -165,8 +165,8 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
         }
         if (differing.contains("PCR2")) {
             List<String> app = changed.stream().filter(k -> k.equals("image/base") || k.equals("image/baseDigest")
-                    || k.startsWith("tools/jdk") || k.equals("source/revision") || k.equals("outputTimestamp")
-                    || k.equals("tools/plugin") || k.equals("arch")).toList();
+                    || k.startsWith("tools/jdk") || k.equals("tools/java") || k.equals("source/revision") || k.equals("outputTimestamp")
+                    || k.equals("tools/plugin") || k.equals("tools/attestation-maven-plugin") || k.equals("arch")).toList();
             StringBuilder s = new StringBuilder("PCR2 (the application ramdisk: your code, its dependencies and the"
                     + " base image) differs");
             if (!app.isEmpty()) {
@@ -177,7 +177,8 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
                 }
                 s.append(String.join(", ", explained)).append('.');
             } else {
-                s.append("; every recorded input is equal, so the source or the dependencies differ from the"
+                s.append("; none of the recorded inputs that feed it (base image, JDK, source revision, output"
+                        + " timestamp, plugin) differs, so the source files or the dependencies differ from the"
                         + " release: check for uncommitted or changed files in the checkout and for dependency"
                         + " versions that are not pinned (SNAPSHOTs, version ranges).");
             }
@@ -203,10 +204,10 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
     private static String explain(String key) {
         return switch (key) {
             case "image/base", "image/baseDigest" -> " (another base image)";
-            case "tools/jdk", "tools/jdk.vendor" -> " (another JDK compiles other class files)";
+            case "tools/jdk", "tools/jdk.vendor", "tools/java" -> " (another JDK compiles other class files)";
             case "source/revision" -> " (another source revision)";
             case "outputTimestamp" -> " (file times in the image come from the output timestamp)";
-            case "tools/plugin" -> " (another plugin version may lay out the image differently)";
+            case "tools/plugin", "tools/attestation-maven-plugin" -> " (another plugin version may lay out the image differently)";
             default -> "";
         };
     }

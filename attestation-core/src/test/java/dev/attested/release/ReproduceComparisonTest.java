@@ -44,7 +44,7 @@ class ReproduceComparisonTest {
         assertEquals(List.of("PCR0", "PCR2"), c.differingPcrs());
         assertEquals(1, c.causes().size());
         assertTrue(c.causes().get(0).startsWith("PCR2"), c.causes().get(0));
-        assertTrue(c.causes().get(0).contains("source or the dependencies"), c.causes().get(0));
+        assertTrue(c.causes().get(0).contains("source files or the dependencies differ"), c.causes().get(0));
         assertTrue(c.render().startsWith("NOT REPRODUCED: PCR0, PCR2 differ"), c.render());
     }
 
