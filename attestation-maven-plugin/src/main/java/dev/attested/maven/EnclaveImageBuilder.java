@@ -124,8 +124,13 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
             classpath.add(0, jar);
         }
         if (extraFiles != null && Files.isDirectory(extraFiles)) {
-            b.addFileEntriesLayer(FileEntriesLayer.builder().setName("extra files")
-                    .addEntryRecursive(extraFiles, AbsoluteUnixPath.get("/")).build());
+            FileEntriesLayer.Builder extra = FileEntriesLayer.builder().setName("extra files");
+            try (java.util.stream.Stream<Path> top = Files.list(extraFiles)) {
+                for (Path p : top.sorted().toList()) {
+                    extra.addEntryRecursive(p, AbsoluteUnixPath.get("/" + p.getFileName()));
+                }
+            }
+            b.addFileEntriesLayer(extra.build());
         }
         if (!entrypoint.isEmpty()) {
             b.setEntrypoint(entrypoint);
