@@ -38,6 +38,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * bytes — signed EIFs stay reproducible.
  */
 public final class EifSigner {
+    private static final java.security.Provider BOUNCY_CASTLE = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private final PrivateKey key;
     private final byte[] certificatePem;
     private final X509Certificate certificate;
@@ -174,7 +176,7 @@ public final class EifSigner {
                     + " as PEM: " + e.getMessage(), e);
         }
         try {
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter().setProvider(BOUNCY_CASTLE);
             if (parsed instanceof PEMKeyPair pair) {
                 return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
