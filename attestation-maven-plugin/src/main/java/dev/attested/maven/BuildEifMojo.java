@@ -169,7 +169,7 @@ public class BuildEifMojo extends AbstractMojo {
                 }
             }
             BuildEifReport.log(getLog(), result);
-        } catch (BuildException | dev.attested.ramdisk.RamdiskException e) {
+        } catch (BuildException | dev.attested.ramdisk.RamdiskException | dev.attested.eif.EifException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
     }
