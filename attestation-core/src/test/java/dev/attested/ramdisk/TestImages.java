@@ -40,11 +40,14 @@ public final class TestImages {
         }
 
         public Layer file(String name, int mode, int uid, int gid, long mtime, String content) {
+            return file(name, mode, uid, gid, mtime, content.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public Layer file(String name, int mode, int uid, int gid, long mtime, byte[] data) {
             TarArchiveEntry e = new TarArchiveEntry(name);
             e.setMode(0100000 | mode);
             e.setIds(uid, gid);
             e.setModTime(mtime * 1000);
-            byte[] data = content.getBytes(StandardCharsets.UTF_8);
             e.setSize(data.length);
             return put(e, data);
         }
