@@ -66,6 +66,37 @@ class BuildEifMojoTest {
     }
 
     @Test
+    void eifMetadataCarriesProjectNameVersionAndTheOutputTimestamp() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.setLog(new Lines());
+        mojo.execute();
+        dev.attested.eif.EifImage eif = dev.attested.eif.EifReader.read(project.resolve("target/attestation/app-1.0.eif"));
+        assertEquals("app", eif.metadata().imageName());
+        assertEquals("1.0", eif.metadata().imageVersion());
+        assertEquals("2026-01-01T00:00:00+00:00", eif.metadata().buildMetadata().buildTime());
+        assertEquals("Linux", eif.metadata().buildMetadata().operatingSystem());
+        assertEquals("4.14.256", eif.metadata().buildMetadata().kernelVersion());
+    }
+
+    @Test
+    void explicitKernelCmdlineAndRamdisksBuildWithoutBlobsOrImage() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.setLog(new Lines());
+        mojo.blobs = "/nonexistent";
+        mojo.kernel = Files.writeString(dir.resolve("vmlinuz"), "KERNEL-BYTES").toFile();
+        mojo.cmdline = "console=ttyS0";
+        mojo.ramdisks = List.of(Files.writeString(dir.resolve("r0.cpio"), "RAMDISK-0").toFile(),
+                Files.writeString(dir.resolve("r1.cpio"), "RAMDISK-1-APP").toFile());
+        mojo.execute();
+        PcrManifest m = PcrManifest.read(project.resolve("target/attestation/pcr-manifest.json"));
+        assertEquals("explicit", m.mode());
+        assertEquals(dev.attested.pcr.Pcr.ofContent("RAMDISK-1-APP".getBytes()).hex(), m.pcrs().get(2));
+        assertEquals(List.of("app-1.0.eif", "pcr-manifest.json"), outputFiles(project), "no image is built");
+    }
+
+    @Test
     void missingBlobsFailWithBlobsNotFoundAndNoFiles() throws Exception {
         Path project = MojoProjects.create(dir.resolve("p"));
         BuildEifMojo mojo = MojoProjects.mojo(project);
