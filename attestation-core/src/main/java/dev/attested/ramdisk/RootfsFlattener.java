@@ -71,7 +71,7 @@ public final class RootfsFlattener implements Closeable {
     /** Applies one uncompressed layer tar on top of what is there. */
     public void applyLayer(InputStream layerTar, String layerName) throws IOException {
         layer++;
-        TarArchiveInputStream tar = new TarArchiveInputStream(layerTar);
+        TarArchiveInputStream tar = new TarArchiveInputStream(layerTar, "UTF-8"); // never the platform charset
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
             List<String> path = split(e.getName(), layerName);

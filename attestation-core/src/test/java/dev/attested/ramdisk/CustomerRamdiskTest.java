@@ -184,6 +184,13 @@ class CustomerRamdiskTest {
     }
 
     @Test
+    void nonAsciiNamesAreUtf8WhateverThePlatformCharset() throws IOException {
+        Layer layer = appLayer().file("app/gr\u00fc\u00dfe.txt", 0644, 1, "hallo");
+        List<String> names = names(build(TestImages.dockerSave(dir.resolve("img.tar"), CONFIG, layer)));
+        assertTrue(names.contains("rootfs/app/gr\u00fc\u00dfe.txt"), names.toString());
+    }
+
+    @Test
     void ociLayoutAndDockerSaveOfTheSameImageGiveTheSameRamdisk() throws IOException {
         ByteArrayOutputStream a = new ByteArrayOutputStream();
         ByteArrayOutputStream b = new ByteArrayOutputStream();

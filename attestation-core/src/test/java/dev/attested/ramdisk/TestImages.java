@@ -22,7 +22,7 @@ public final class TestImages {
     /** One layer under construction. */
     public static final class Layer {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
+        private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes, "UTF-8");
 
         public Layer() {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
