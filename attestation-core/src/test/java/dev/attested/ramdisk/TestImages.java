@@ -55,7 +55,7 @@ public final class TestImages {
         public Layer symlink(String name, String target, long mtime) {
             TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
             e.setLinkName(target);
-            e.setMode(0120777);
+            e.setMode(0120755); // what some tools write; unpacked, it is 0777 anyway
             e.setModTime(mtime * 1000);
             return put(e, null);
         }
