@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -56,8 +55,7 @@ class PcrManifestSchemaTest {
         for (JsonNode req : iterable(s.path("required"))) {
             assertTrue(v.has(req.asText()), at + " lacks required " + req);
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : v.properties()) {
             if (s.has("propertyNames")) {
                 assertTrue(f.getKey().matches(s.at("/propertyNames/pattern").asText()), at + "/" + f.getKey());
             }

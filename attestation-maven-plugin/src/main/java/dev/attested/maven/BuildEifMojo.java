@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import javax.inject.Inject;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -106,8 +106,12 @@ public class BuildEifMojo extends AbstractMojo {
     MavenProject project;
     @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
     RepositorySystemSession repositorySession;
-    @Component
-    RepositorySystem repositorySystem;
+    final RepositorySystem repositorySystem;
+
+    @Inject
+    public BuildEifMojo(RepositorySystem repositorySystem) {
+        this.repositorySystem = repositorySystem;
+    }
 
     @Override
     public void execute() throws MojoFailureException {

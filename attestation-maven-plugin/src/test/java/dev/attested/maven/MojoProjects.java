@@ -55,7 +55,7 @@ final class MojoProjects {
                 new DefaultArtifactHandler("jar"));
         dep.setFile(dir.resolve("lib/dep-2.0.jar").toFile());
         project.setArtifacts(new java.util.LinkedHashSet<>(List.of(dep)));
-        BuildEifMojo m = new BuildEifMojo();
+        BuildEifMojo m = new BuildEifMojo(null); // blobs are a directory: no repository needed
         m.project = project;
         m.mode = "native";
         m.blobs = dir.resolve("blobs").toString();

@@ -21,17 +21,17 @@ class PackageBlobsMojoTest {
     Path dir;
 
     private PackageBlobsMojo mojo(Path blobs, Path zip, MavenProject project) throws Exception {
-        PackageBlobsMojo m = new PackageBlobsMojo();
+        PackageBlobsMojo m = new PackageBlobsMojo(new AttachingHelper());
         set(m, "blobsDirectory", blobs.toFile());
         set(m, "outputFile", zip.toFile());
         set(m, "project", project);
-        set(m, "projectHelper", new AttachingHelper());
         return m;
     }
 
     /** Records attachments on the project the way Maven's helper does (the real one needs a Maven container). */
     static final class AttachingHelper implements org.apache.maven.project.MavenProjectHelper {
         @Override
+        @SuppressWarnings("deprecation") // what DefaultMavenProjectHelper itself calls
         public void attachArtifact(MavenProject project, String type, String classifier, java.io.File file) {
             org.apache.maven.artifact.DefaultArtifact a = new org.apache.maven.artifact.DefaultArtifact(
                     project.getGroupId(), project.getArtifactId(), project.getVersion(), null, type, classifier,
