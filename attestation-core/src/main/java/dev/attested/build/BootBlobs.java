@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -151,11 +150,15 @@ public record BootBlobs(Path directory, Arch arch, Path kernel, Path kernelConfi
         return out;
     }
 
-    /** Hex SHA-256 of a file, streamed. */
+    /** Hex SHA-256 of a file, streamed through a 1 MiB buffer. */
     public static String sha256(Path file) {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
+            while (ch.read(buf.clear()) >= 0) {
+                md.update(buf.flip());
+            }
+            return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
             throw new BuildException(BuildException.Code.INPUT_INVALID, "cannot read " + file + ": " + e, e);
         } catch (NoSuchAlgorithmException e) {

@@ -1,5 +1,6 @@
 package dev.attested.build;
 
+import dev.attested.eif.EifMetadata;
 import dev.attested.io.AtomicFiles;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrManifest;
@@ -216,9 +217,9 @@ public final class EifBuild {
         return new Prepared(kernel, cmdline, ramdisks, os, inputs, null);
     }
 
-    private EifAssembly.Metadata metadata(Prepared p) {
-        return new EifAssembly.Metadata(imageName, imageVersion, OutputTimestamp.eifBuildTime(buildTime), buildTool,
-                buildToolVersion, p.osAndKernel.get(0), p.osAndKernel.get(1));
+    private EifMetadata metadata(Prepared p) {
+        return EifMetadata.of(imageName, imageVersion, EifMetadata.BuildMetadata.of(buildTime, buildTool,
+                buildToolVersion, p.osAndKernel.get(0), p.osAndKernel.get(1)));
     }
 
     private Result place(Path tmpEif, SortedMap<Integer, Pcr> pcrs, Prepared p, String mode,

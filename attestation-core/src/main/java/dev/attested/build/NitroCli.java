@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -75,8 +74,7 @@ public record NitroCli(String executable, Map<String, String> environment, Durat
                     "nitro-cli build-enclave succeeded but printed no Measurements JSON on stdout: " + abbreviate(stdout));
         }
         SortedMap<Integer, Pcr> pcrs = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = m.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : m.properties()) {
             if (f.getKey().matches("PCR[0-9]+")) {
                 try {
                     pcrs.put(Integer.parseInt(f.getKey().substring(3)), Pcr.ofHex(f.getValue().asText()));

@@ -2,8 +2,6 @@ package dev.attested.build;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
@@ -12,8 +10,6 @@ import java.time.format.DateTimeParseException;
  * uses to disable it) means the epoch: an EIF never carries the wall clock.
  */
 public final class OutputTimestamp {
-    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
-
     private OutputTimestamp() {}
 
     /** Parses the property value. */
@@ -31,10 +27,5 @@ public final class OutputTimestamp {
             throw new BuildException(BuildException.Code.TIMESTAMP_INVALID, "project.build.outputTimestamp '" + v
                     + "' is neither ISO-8601 with an offset (2026-01-01T00:00:00Z) nor epoch seconds");
         }
-    }
-
-    /** The EIF metadata form nitro-cli uses: RFC 3339 in UTC with {@code +00:00}, e.g. {@code 2026-01-01T00:00:00+00:00}. */
-    public static String eifBuildTime(Instant instant) {
-        return RFC3339.format(instant.atOffset(ZoneOffset.UTC));
     }
 }

@@ -91,7 +91,7 @@ public final class ImageArchive implements Closeable {
     public static ImageArchive open(Path tarball) {
         TarFile tar;
         try {
-            tar = new TarFile(tarball);
+            tar = new TarFile(tarball, "UTF-8");
         } catch (NoSuchFileException e) {
             throw new RamdiskException(RamdiskException.Code.IMAGE_UNREADABLE,
                     "image tarball " + tarball + " does not exist");

@@ -71,7 +71,7 @@ public final class RootfsFlattener implements Closeable {
     /** Applies one uncompressed layer tar on top of what is there. */
     public void applyLayer(InputStream layerTar, String layerName) throws IOException {
         layer++;
-        TarArchiveInputStream tar = new TarArchiveInputStream(layerTar);
+        TarArchiveInputStream tar = new TarArchiveInputStream(layerTar, "UTF-8"); // never the platform charset
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
             List<String> path = split(e.getName(), layerName);
@@ -292,7 +292,9 @@ public final class RootfsFlattener implements Closeable {
             throw new RamdiskException(RamdiskException.Code.IMAGE_UNSUPPORTED, layerName + ": entry " + e.getName()
                     + " has modification time " + mtime + ", outside what newc cpio can store");
         }
-        Inode i = new Inode(type, e.getMode() & 07777, e.getLongUserId(), e.getLongGroupId(), mtime, layer);
+        // Linux cannot chmod a symlink: once unpacked it shows 0777 whatever the layer says, and so does docker export.
+        int perm = type == CpioEntryType.SYMLINK ? 0777 : e.getMode() & 07777;
+        Inode i = new Inode(type, perm, e.getLongUserId(), e.getLongGroupId(), mtime, layer);
         if (type == CpioEntryType.REGULAR) {
             i.size = e.getSize();
         } else if (type == CpioEntryType.SYMLINK) {

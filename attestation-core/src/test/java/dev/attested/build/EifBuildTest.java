@@ -162,4 +162,48 @@ class EifBuildTest {
             assertTrue(files.toList().isEmpty(), "no temporary files left behind");
         }
     }
+
+    private static Path[] p384KeyAndCertificate(Path dir, Instant notBefore, Instant notAfter) throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+        java.security.KeyPair kp = g.generateKeyPair();
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=enclave signer");
+        org.bouncycastle.cert.X509CertificateHolder cert = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                name, java.math.BigInteger.ONE, java.util.Date.from(notBefore), java.util.Date.from(notAfter), name,
+                kp.getPublic()).build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA384withECDSA")
+                .build(kp.getPrivate()));
+        java.util.Base64.Encoder b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes());
+        Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n"
+                + b64.encodeToString(kp.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        Path crt = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\n"
+                + b64.encodeToString(cert.getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        return new Path[] {key, crt};
+    }
+
+    @Test
+    void signedBuildAddsPcr8OfTheCertificateAndKeepsPcr0To2() throws Exception {
+        EifBuild.Result unsigned = build(dir.resolve("u")).buildNative();
+        Path[] kc = p384KeyAndCertificate(Files.createDirectories(dir.resolve("keys")),
+                Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"));
+        EifBuild.Result signed = build(dir.resolve("s")).signing(kc[0], kc[1]).buildNative();
+        SortedMap<Integer, Pcr> pcrs = signed.manifest().pcrValues();
+        assertEquals(List.of(0, 1, 2, 8), List.copyOf(pcrs.keySet()));
+        java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
+                .getInstance("X.509").generateCertificate(Files.newInputStream(kc[1]));
+        assertEquals(Pcr.ofSigningCertificate(cert), pcrs.get(8));
+        assertEquals(unsigned.manifest().pcrs().get(0), signed.manifest().pcrs().get(0));
+        assertEquals(pcrs.get(8).hex(), signed.manifest().kmsConditions().get("kms:RecipientAttestation:PCR8"));
+    }
+
+    @Test
+    void certificateNotValidAtTheBuildTimeIsRejectedWithoutOutput() throws Exception {
+        Path[] kc = p384KeyAndCertificate(Files.createDirectories(dir.resolve("keys")),
+                Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2021-01-01T00:00:00Z"));
+        EifBuild b = build(dir).signing(kc[0], kc[1]);
+        dev.attested.eif.EifException e = assertThrows(dev.attested.eif.EifException.class, b::buildNative);
+        assertTrue(e.getMessage().toLowerCase().contains("expire") || e.getMessage().contains("valid"), e.getMessage());
+        try (var files = Files.list(dir.resolve("out"))) {
+            assertEquals(List.of(), files.toList());
+        }
+    }
 }

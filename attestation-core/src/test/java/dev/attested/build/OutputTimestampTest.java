@@ -25,11 +25,4 @@ class OutputTimestampTest {
         assertEquals(BuildException.Code.TIMESTAMP_INVALID,
                 assertThrows(BuildException.class, () -> OutputTimestamp.parse("yesterday")).code());
     }
-
-    /** EIF.md §4.3: RFC 3339 with +00:00 (the synthetic vector uses 1970-01-01T00:00:00+00:00). */
-    @Test
-    void metadataBuildTimeUsesNitroCliForm() {
-        assertEquals("1970-01-01T00:00:00+00:00", OutputTimestamp.eifBuildTime(Instant.EPOCH));
-        assertEquals("2026-01-01T00:00:00+00:00", OutputTimestamp.eifBuildTime(Instant.parse("2026-01-01T00:00:00Z")));
-    }
 }

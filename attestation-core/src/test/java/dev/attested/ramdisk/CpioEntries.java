@@ -23,7 +23,7 @@ final class CpioEntries {
 
     static List<Entry> read(byte[] archive) throws IOException {
         List<Entry> out = new ArrayList<>();
-        try (CpioArchiveInputStream in = new CpioArchiveInputStream(new ByteArrayInputStream(archive))) {
+        try (CpioArchiveInputStream in = new CpioArchiveInputStream(new ByteArrayInputStream(archive), "UTF-8")) {
             CpioArchiveEntry e;
             while ((e = in.getNextEntry()) != null) {
                 String data = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

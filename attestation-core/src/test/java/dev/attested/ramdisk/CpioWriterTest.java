@@ -95,6 +95,19 @@ class CpioWriterTest {
         assertEquals("eb285f6d0977de00558403cc47da6eae251d40aa4ab4619cab0f1030339b9eab", sha256(out.toByteArray()));
     }
 
+    /**
+     * EIF.md §14 vector 12 gives the bootstrap ramdisk of the real x86_64 blobs (init 742968 B, nsm.ko 20504 B)
+     * as 764416 bytes: the layout alone (headers, names, 4-byte alignment, trailer, 512 padding) fixes that size.
+     */
+    @Test
+    void bootstrapRamdiskOfBlobsWithTheRealSizesHasTheSpecSize(@TempDir Path dir) throws Exception {
+        Path init = Files.write(dir.resolve("init"), new byte[742968]);
+        Path nsm = Files.write(dir.resolve("nsm.ko"), new byte[20504]);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BootstrapRamdisk.write(init, nsm, out);
+        assertEquals(764416, out.size());
+    }
+
     @Test
     void archiveIsPaddedTo512WhateverTheContent() throws IOException {
         for (int size : new int[] {0, 1, 2, 3, 511, 512, 513, 1000}) {

@@ -184,6 +184,23 @@ class CustomerRamdiskTest {
     }
 
     @Test
+    void symlinksAre0777AsOnAnUnpackedFilesystem() throws IOException {
+        Layer layer = appLayer().symlink("app/current", "run.sh", 1234);
+        CpioEntries.Entry link = find(build(TestImages.dockerSave(dir.resolve("img.tar"), CONFIG, layer)),
+                "rootfs/app/current");
+        assertEquals(0120777, link.mode());
+        assertEquals("run.sh", link.data());
+        assertEquals(1234, link.mtime());
+    }
+
+    @Test
+    void nonAsciiNamesAreUtf8WhateverThePlatformCharset() throws IOException {
+        Layer layer = appLayer().file("app/gr\u00fc\u00dfe.txt", 0644, 1, "hallo");
+        List<String> names = names(build(TestImages.dockerSave(dir.resolve("img.tar"), CONFIG, layer)));
+        assertTrue(names.contains("rootfs/app/gr\u00fc\u00dfe.txt"), names.toString());
+    }
+
+    @Test
     void ociLayoutAndDockerSaveOfTheSameImageGiveTheSameRamdisk() throws IOException {
         ByteArrayOutputStream a = new ByteArrayOutputStream();
         ByteArrayOutputStream b = new ByteArrayOutputStream();

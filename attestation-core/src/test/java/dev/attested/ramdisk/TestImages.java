@@ -22,7 +22,7 @@ public final class TestImages {
     /** One layer under construction. */
     public static final class Layer {
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes);
+        private final TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes, "UTF-8");
 
         public Layer() {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -40,11 +40,14 @@ public final class TestImages {
         }
 
         public Layer file(String name, int mode, int uid, int gid, long mtime, String content) {
+            return file(name, mode, uid, gid, mtime, content.getBytes(StandardCharsets.UTF_8));
+        }
+
+        public Layer file(String name, int mode, int uid, int gid, long mtime, byte[] data) {
             TarArchiveEntry e = new TarArchiveEntry(name);
             e.setMode(0100000 | mode);
             e.setIds(uid, gid);
             e.setModTime(mtime * 1000);
-            byte[] data = content.getBytes(StandardCharsets.UTF_8);
             e.setSize(data.length);
             return put(e, data);
         }
@@ -52,7 +55,7 @@ public final class TestImages {
         public Layer symlink(String name, String target, long mtime) {
             TarArchiveEntry e = new TarArchiveEntry(name, TarArchiveEntry.LF_SYMLINK);
             e.setLinkName(target);
-            e.setMode(0120777);
+            e.setMode(0120755); // what some tools write; unpacked, it is 0777 anyway
             e.setModTime(mtime * 1000);
             return put(e, null);
         }

@@ -15,10 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.maven.artifact.Artifact;
+import javax.inject.Inject;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -107,8 +106,12 @@ public class BuildEifMojo extends AbstractMojo {
     MavenProject project;
     @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
     RepositorySystemSession repositorySession;
-    @Component
-    RepositorySystem repositorySystem;
+    final RepositorySystem repositorySystem;
+
+    @Inject
+    public BuildEifMojo(RepositorySystem repositorySystem) {
+        this.repositorySystem = repositorySystem;
+    }
 
     @Override
     public void execute() throws MojoFailureException {
@@ -140,7 +143,8 @@ public class BuildEifMojo extends AbstractMojo {
                         arch == null ? Optional.empty() : Optional.of(Arch.parse(arch)), work.resolve("blobs"),
                         repositorySystem, repositorySession, project.getRemoteProjectRepositories());
                 getLog().info("Boot blobs: " + bootBlobs.directory() + " (" + bootBlobs.arch().id() + ")");
-                EnclaveImageBuilder images = imageBuilder(bootBlobs.arch(), time);
+                EnclaveImageBuilder images = EnclaveImageBuilder.forProject(project, imageTarball != null, baseImage,
+                        path(extraFiles), entrypoint, mainClass, environment, time, bootBlobs.arch());
                 String reference = imageName + ":" + imageVersion;
                 PcrManifest.Image image;
                 Path tarball;
@@ -169,25 +173,9 @@ public class BuildEifMojo extends AbstractMojo {
                 }
             }
             BuildEifReport.log(getLog(), result);
-        } catch (BuildException | dev.attested.ramdisk.RamdiskException e) {
+        } catch (BuildException | dev.attested.ramdisk.RamdiskException | dev.attested.eif.EifException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
-    }
-
-    private EnclaveImageBuilder imageBuilder(Arch a, Instant time) {
-        Artifact artifact = project.getArtifact();
-        Path jar = artifact == null || artifact.getFile() == null || !artifact.getFile().isFile() ? null
-                : artifact.getFile().toPath();
-        if (jar == null && imageTarball == null && "jar".equals(project.getPackaging())) {
-            throw new BuildException(BuildException.Code.INPUT_INVALID,
-                    "the project jar is not built yet: run 'mvn package' (build-eif binds to package), not the goal alone");
-        }
-        List<Path> deps = project.getArtifacts().stream()
-                .filter(x -> Artifact.SCOPE_COMPILE.equals(x.getScope()) || Artifact.SCOPE_RUNTIME.equals(x.getScope()))
-                .map(x -> x.getFile().toPath()).toList();
-        return new EnclaveImageBuilder(baseImage, jar, deps, path(extraFiles),
-                entrypoint == null ? List.of() : entrypoint, mainClass, environment == null ? Map.of() : environment,
-                time, a);
     }
 
     private static Path path(File f) {

@@ -47,6 +47,27 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
     static final String SCRATCH = "scratch";
     static final String TAR_PREFIX = "tar://";
 
+    /**
+     * The image of a Maven project: its jar (required for jar packaging unless a ready image tarball is used)
+     * and its compile and runtime dependencies.
+     */
+    static EnclaveImageBuilder forProject(org.apache.maven.project.MavenProject project, boolean haveImageTarball,
+            String baseImage, Path extraFiles, List<String> entrypoint, String mainClass,
+            Map<String, String> environment, Instant time, Arch arch) {
+        org.apache.maven.artifact.Artifact artifact = project.getArtifact();
+        Path jar = artifact == null || artifact.getFile() == null || !artifact.getFile().isFile() ? null
+                : artifact.getFile().toPath();
+        if (jar == null && !haveImageTarball && "jar".equals(project.getPackaging())) {
+            throw new BuildException(BuildException.Code.INPUT_INVALID,
+                    "the project jar is not built yet: run 'mvn package' (build-eif binds to package), not the goal alone");
+        }
+        List<Path> deps = project.getArtifacts().stream()
+                .filter(x -> "compile".equals(x.getScope()) || "runtime".equals(x.getScope()))
+                .map(x -> x.getFile().toPath()).toList();
+        return new EnclaveImageBuilder(baseImage, jar, deps, extraFiles, entrypoint == null ? List.of() : entrypoint,
+                mainClass, environment == null ? Map.of() : environment, time, arch);
+    }
+
     /** A built image: where it is and its manifest digest. */
     record BuiltImage(Path tarball, String digest, String imageId) {}
 
@@ -124,8 +145,13 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
             classpath.add(0, jar);
         }
         if (extraFiles != null && Files.isDirectory(extraFiles)) {
-            b.addFileEntriesLayer(FileEntriesLayer.builder().setName("extra files")
-                    .addEntryRecursive(extraFiles, AbsoluteUnixPath.get("/")).build());
+            FileEntriesLayer.Builder extra = FileEntriesLayer.builder().setName("extra files");
+            try (java.util.stream.Stream<Path> top = Files.list(extraFiles)) {
+                for (Path p : top.sorted().toList()) {
+                    extra.addEntryRecursive(p, AbsoluteUnixPath.get("/" + p.getFileName()));
+                }
+            }
+            b.addFileEntriesLayer(extra.build());
         }
         if (!entrypoint.isEmpty()) {
             b.setEntrypoint(entrypoint);
