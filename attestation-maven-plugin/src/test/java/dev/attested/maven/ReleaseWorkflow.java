@@ -111,6 +111,28 @@ public final class ReleaseWorkflow {
         return new StepResult(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
+    /**
+     * A generated P-384 key and self-signed certificate (PEM), valid 2020..2100 so that it covers any output
+     * timestamp a test uses: the "repository secrets" of the sign step.
+     *
+     * @return {key PEM, certificate PEM}
+     */
+    public static String[] testSigningKey() throws Exception {
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp384r1"));
+        java.security.KeyPair pair = g.generateKeyPair();
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=attested release test signer");
+        org.bouncycastle.cert.X509CertificateHolder cert = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                name, java.math.BigInteger.ONE, java.util.Date.from(java.time.Instant.parse("2020-01-01T00:00:00Z")),
+                java.util.Date.from(java.time.Instant.parse("2100-01-01T00:00:00Z")), name, pair.getPublic())
+                .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA384withECDSA").build(pair.getPrivate()));
+        java.util.Base64.Encoder pem = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));
+        return new String[] {
+            "-----BEGIN PRIVATE KEY-----\n" + pem.encodeToString(pair.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----",
+            "-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(cert.getEncoded()) + "\n-----END CERTIFICATE-----"
+        };
+    }
+
     private static String substitute(String text, Map<String, String> expressions) {
         Matcher m = EXPRESSION.matcher(text);
         StringBuilder sb = new StringBuilder();
