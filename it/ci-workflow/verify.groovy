@@ -67,4 +67,13 @@ Path bundle = a.resolve('release/1.0.0')
 assert Files.readString(runner.resolve('build-a/pcr-history.json')).contains('"prod"')
 assert PcrManifest.read(bundle.resolve('pcr-manifest.json')).pcrs()[8] == signed.pcrs()[8] : 'the signed EIF is released'
 
+
+// A consumer reproduces the signed release from the other checkout, without the key: PCR0-2 rebuilt, PCR8 read
+// from the released EIF's signature.
+def mvn = new dev.attested.maven.ItMaven(new File(repoRoot), outerRepo, localRepositoryPath.path, ci.resolve('consumer'))
+def consumer = mvn.run(runner.resolve('build-b'), ci.resolve('consumer/reproduce.log'), 'attestation:reproduce',
+        "-Dmanifest=${bundle.resolve('pcr-manifest.json')}")
+assert consumer.exitCode() == 0 : consumer.output()
+assert consumer.output().contains('REPRODUCED: every PCR matches the published release.')
+assert consumer.output().contains('PCR8 was measured from the signing certificate in the published EIF')
 return true

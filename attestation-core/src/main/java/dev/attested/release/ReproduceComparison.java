@@ -6,8 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.attested.eif.EifException;
+import dev.attested.eif.EifImage;
+import dev.attested.eif.EifReader;
 import dev.attested.pcr.PcrManifest;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -28,9 +33,10 @@ import java.util.TreeSet;
  * @param eif    the EIF SHA-256 comparison
  * @param inputs the recorded inputs that differ
  * @param causes human-readable likely causes, most specific first; empty when everything matches
+ * @param notes  how values were obtained when not simply read from the two manifests (signed releases)
  */
 public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<InputDifference> inputs,
-        List<String> causes) {
+        List<String> causes, List<String> notes) {
 
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
@@ -48,6 +54,7 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
         pcrs = List.copyOf(pcrs);
         inputs = List.copyOf(inputs);
         causes = List.copyOf(causes);
+        notes = List.copyOf(notes);
     }
 
     /** True when every PCR of both manifests is equal: the rebuild reproduces the release. */
@@ -75,11 +82,30 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
      */
     public static ReproduceComparison compare(PcrManifest published, BuildManifest publishedBuild,
             PcrManifest rebuilt, BuildManifest rebuiltBuild) {
+        return compare(published, publishedBuild, rebuilt, rebuiltBuild, null);
+    }
+
+    /**
+     * As {@link #compare(PcrManifest, BuildManifest, PcrManifest, BuildManifest)}, for a signed release rebuilt
+     * without its private key: a consumer cannot sign, so when the published manifest has PCR8 and the rebuild has
+     * none, PCR8 is measured from the signature section of {@code publishedEif} (which must be intact: CRC and
+     * signature checked, and its PCR0-2 equal to the published manifest's), and compared with the published value.
+     *
+     * @param publishedEif the EIF of the release (e.g. next to the downloaded manifest), or null
+     */
+    public static ReproduceComparison compare(PcrManifest published, BuildManifest publishedBuild,
+            PcrManifest rebuilt, BuildManifest rebuiltBuild, Path publishedEif) {
+        List<String> notes = new ArrayList<>();
+        String signedPcr8 = null;
+        if (published.pcrs().containsKey(8) && !rebuilt.pcrs().containsKey(8)) {
+            signedPcr8 = pcr8FromPublishedEif(published, publishedEif, notes);
+        }
         List<PcrResult> pcrs = new ArrayList<>();
         SortedSet<Integer> indices = new TreeSet<>(published.pcrs().keySet());
         indices.addAll(rebuilt.pcrs().keySet());
         for (int i : indices) {
-            pcrs.add(new PcrResult("PCR" + i, published.pcrs().get(i), rebuilt.pcrs().get(i)));
+            String rebuiltValue = i == 8 && signedPcr8 != null ? signedPcr8 : rebuilt.pcrs().get(i);
+            pcrs.add(new PcrResult("PCR" + i, published.pcrs().get(i), rebuiltValue));
         }
         PcrResult eif = new PcrResult("EIF SHA-256", published.eif().sha256(), rebuilt.eif().sha256());
 
@@ -98,7 +124,44 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
                 inputs.add(new InputDifference(k, x, y));
             }
         }
-        return new ReproduceComparison(pcrs, eif, inputs, causes(pcrs, eif, inputs));
+        List<String> causes = causes(pcrs, eif, inputs);
+        if (signedPcr8 == null && published.pcrs().containsKey(8) && !rebuilt.pcrs().containsKey(8)) {
+            causes.add(0, "The release is signed (PCR8) and the rebuild is not. Keep the published EIF next to the"
+                    + " manifest (as in the release bundle) so PCR8 can be read from its signature, or sign the"
+                    + " rebuild with the release's key.");
+        }
+        return new ReproduceComparison(pcrs, eif, inputs, causes, notes);
+    }
+
+    /** PCR8 of the published EIF's signature, or null (with a note saying why) when it cannot be trusted. */
+    private static String pcr8FromPublishedEif(PcrManifest published, Path eif, List<String> notes) {
+        if (eif == null || !Files.isRegularFile(eif)) {
+            notes.add("PCR8: no published EIF at " + eif + " to read the signing certificate from.");
+            return null;
+        }
+        EifImage image;
+        try {
+            image = EifReader.read(eif);
+        } catch (EifException e) {
+            notes.add("PCR8: the published EIF " + eif + " is not intact: " + e.getMessage());
+            return null;
+        }
+        String[] own = {image.measurements().pcr0().hex(), image.measurements().pcr1().hex(),
+                image.measurements().pcr2().hex()};
+        for (int i = 0; i < 3; i++) {
+            if (!own[i].equals(published.pcrs().get(i))) {
+                notes.add("PCR8: the published EIF " + eif + " measures PCR" + i + " " + own[i]
+                        + ", not the published manifest's value; it is not the released EIF.");
+                return null;
+            }
+        }
+        if (image.measurements().pcr8().isEmpty()) {
+            notes.add("PCR8: the published EIF " + eif + " is not signed.");
+            return null;
+        }
+        notes.add("PCR8 was measured from the signing certificate in the published EIF (its signature verified, its"
+                + " PCR0-2 equal to the manifest's); the rebuild is unsigned, as only the release's key can sign.");
+        return image.measurements().pcr8().get().hex();
     }
 
     /** Every recorded input, flattened to {@code name → value}. */
@@ -243,6 +306,9 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
         for (String c : causes) {
             sb.append("Likely cause: ").append(c).append('\n');
         }
+        for (String n : notes) {
+            sb.append("Note: ").append(n).append('\n');
+        }
         return sb.toString();
     }
 
@@ -271,6 +337,8 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
         }
         ArrayNode c = root.putArray("likelyCauses");
         causes.forEach(c::add);
+        ArrayNode n = root.putArray("notes");
+        notes.forEach(n::add);
         try {
             return (JSON.writeValueAsString(root).replace("\r\n", "\n") + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException ex) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.maven.execution.MavenSession;
 
 /**
  * Runs the project's own build in a forked Maven on a copy of the checkout (without {@code target/} and
@@ -71,6 +72,41 @@ final class ReproduceBuild {
             Thread.currentThread().interrupt();
             throw new ReleaseException(ReleaseException.Code.REPRODUCE_BUILD_FAILED, "interrupted", e);
         }
+    }
+
+    /**
+     * The rebuild's arguments: batch mode, offline/settings/local repository of this session, the module (with
+     * what it needs) when not the top level, {@code goals}, the published output timestamp, recursion guard,
+     * blobs and extra arguments.
+     */
+    static List<String> arguments(MavenSession session, String outputTimestamp, String module, List<String> goals,
+            String blobs, List<String> extra) {
+        List<String> args = new ArrayList<>();
+        args.add("-B");
+        if (session.isOffline()) {
+            args.add("-o");
+        }
+        File settings = session.getRequest().getUserSettingsFile();
+        if (settings != null && settings.isFile()) {
+            args.add("-s");
+            args.add(settings.getAbsolutePath());
+        }
+        args.add("-Dmaven.repo.local=" + session.getRepositorySession().getLocalRepository().getBasedir());
+        if (!module.isEmpty()) {
+            args.add("-pl");
+            args.add(module);
+            args.add("-am");
+        }
+        args.addAll(goals);
+        args.add("-Dproject.build.outputTimestamp=" + outputTimestamp);
+        args.add("-Dattestation.reproduce.skip=true");
+        if (blobs != null && !blobs.isBlank()) {
+            args.add("-Dattestation.blobs=" + blobs);
+        }
+        if (extra != null) {
+            args.addAll(extra);
+        }
+        return args;
     }
 
     private static String launcher(Request r) {

@@ -9,7 +9,6 @@ import dev.attested.release.ReproduceComparison;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
@@ -104,12 +103,14 @@ public class ReproduceMojo extends AbstractMojo {
             Path copy = workDirectory.toPath().resolve("src");
             String module = inputs.modulePath();
             List<String> command = ReproduceBuild.run(new ReproduceBuild.Request(inputs.rootDirectory(), copy,
-                    mavenExecutable, forkArguments(published, module), workDirectory.toPath().resolve("build.log"),
+                    mavenExecutable, ReproduceBuild.arguments(session, published.outputTimestamp(), module, goals, blobs, arguments), workDirectory.toPath().resolve("build.log"),
                     timeoutMinutes));
             getLog().info("Rebuilt with: " + String.join(" ", command));
             PcrManifest rebuilt = PcrManifest.read(copy.resolve(module).resolve(rebuiltManifest));
+            // A signed release is rebuilt unsigned; its PCR8 is then read from the released EIF beside the manifest.
+            Path publishedEif = manifest.toPath().toAbsolutePath().resolveSibling(published.eif().file());
             ReproduceComparison result = ReproduceComparison.compare(published, publishedBuild, rebuilt,
-                    inputs.buildManifest(rebuilt));
+                    inputs.buildManifest(rebuilt), publishedEif);
             AtomicFiles.write(report.toPath(), result.toJson());
             for (String line : result.render().split("\n")) {
                 if (result.pcrsMatch()) {
@@ -129,34 +130,5 @@ public class ReproduceMojo extends AbstractMojo {
         } catch (IOException e) {
             throw new MojoExecutionException("cannot write " + report + ": " + e.getMessage(), e);
         }
-    }
-
-    private List<String> forkArguments(PcrManifest published, String module) {
-        List<String> args = new ArrayList<>();
-        args.add("-B");
-        if (session.isOffline()) {
-            args.add("-o");
-        }
-        File settings = session.getRequest().getUserSettingsFile();
-        if (settings != null && settings.isFile()) {
-            args.add("-s");
-            args.add(settings.getAbsolutePath());
-        }
-        args.add("-Dmaven.repo.local=" + session.getRepositorySession().getLocalRepository().getBasedir());
-        if (!module.isEmpty()) {
-            args.add("-pl");
-            args.add(module);
-            args.add("-am");
-        }
-        args.addAll(goals);
-        args.add("-Dproject.build.outputTimestamp=" + published.outputTimestamp());
-        args.add("-Dattestation.reproduce.skip=true");
-        if (blobs != null && !blobs.isBlank()) {
-            args.add("-Dattestation.blobs=" + blobs);
-        }
-        if (arguments != null) {
-            args.addAll(arguments);
-        }
-        return args;
     }
 }
