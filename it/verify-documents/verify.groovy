@@ -13,15 +13,18 @@ def fixtures = ['01-uid2-2021-04-26-usw1-debug.b64', '02-evervault-2022-10-13-us
 
 // 1. real documents at their timestamps, debug allowed: all four genuine
 assert verdicts(json('target/real-at-document.json')) == fixtures.collectEntries { [(it): 'ok'] }
-// 2. strict: only the debug-mode one is rejected, with DEBUG_MODE
+// 2. JDK 17: the same verdicts
+assert verdicts(json('target/real-jdk17.json')) == fixtures.collectEntries { [(it): 'ok'] }
+assert new File(basedir, 'build.log').text =~ /Java version: 17\./
+// 3. strict: only the debug-mode one is rejected, with DEBUG_MODE
 def strict = json('target/real-strict.json')
 assert verdicts(strict) == fixtures.collectEntries { [(it): it.startsWith('01-') ? 'rejected' : 'ok'] }
 assert strict.results.find { it.file.endsWith(fixtures[0]) }.code == 'DEBUG_MODE'
-// 3. now: all expired
+// 4. now: all expired
 def now = json('target/real-now.json')
 assert now.results.every { it.verdict == 'rejected' && it.code == 'CERT_NOT_VALID_AT_TIME' } : now.results*.code
 
-// 4. simulated documents against the project's manifest, verified now by a nested build of the goal
+// 5. simulated documents against the project's manifest, verified now by a nested build of the goal
 def manifest = PcrManifest.read(new File(basedir, 'target/attestation/pcr-manifest.json').toPath())
 def work = new File(basedir, 'target/simulated').toPath()
 Files.createDirectories(work)
