@@ -46,4 +46,9 @@ assert history.environments.dev[0].addedAt == '2026-01-01T00:00:00Z'
 assert log =~ /Java version: 17\./
 def jdk17 = json(new File(basedir, 'target/release-jdk17/1.0.0/build-manifest.json'))
 assert jdk17.tools.jdk.startsWith('17.')
+
+// 6. Same version, other measurements: HISTORY_CONFLICT, checked before anything is written.
+assert log.contains('HISTORY_CONFLICT: version 1.0.0 is already recorded for environment \'prod\'')
+assert !new File(basedir, 'target/release-conflict').exists()
+assert json(new File(basedir, 'pcr-history.json')).environments.prod*.version == ['1.0.0']
 return true

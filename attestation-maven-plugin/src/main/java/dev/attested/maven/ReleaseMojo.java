@@ -92,6 +92,8 @@ public class ReleaseMojo extends AbstractMojo {
             ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
             BuildManifest build = inputs.buildManifest(pcrs);
             byte[] policy = kmsPolicy.isFile() ? Files.readAllBytes(kmsPolicy.toPath()) : null;
+            // The history change is checked before anything is written: a conflict leaves no new bundle behind.
+            Changed historyChange = environment == null || environment.isBlank() ? null : historyWith(pcrs);
             ReleaseBundle bundle = ReleaseBundle.write(outputDirectory.toPath(),
                     new ReleaseBundle.Request(eifFile, pcrs, build, policy, plugin.getVersion()));
             getLog().info("Release bundle " + bundle.directory());
@@ -103,8 +105,8 @@ public class ReleaseMojo extends AbstractMojo {
             if (build.source() == null) {
                 getLog().warn("Not a Git checkout: the build manifest records no source revision.");
             }
-            if (environment != null && !environment.isBlank()) {
-                recordInHistory(pcrs);
+            if (historyChange != null) {
+                writeHistory(historyChange);
             }
         } catch (PcrManifestException | ReleaseException | PcrHistoryException e) {
             throw new MojoFailureException(e.getMessage(), e);
@@ -113,7 +115,9 @@ public class ReleaseMojo extends AbstractMojo {
         }
     }
 
-    private void recordInHistory(PcrManifest pcrs) {
+    private record Changed(Path file, PcrHistory before, PcrHistory after) {}
+
+    private Changed historyWith(PcrManifest pcrs) {
         Path file = history.toPath();
         PcrHistory before = PcrHistory.readOrEmpty(file);
         PcrHistory after = before.append(environment, PcrHistory.Release.of(project.getVersion(), pcrs));
@@ -124,13 +128,17 @@ public class ReleaseMojo extends AbstractMojo {
                 }
             }
         }
-        if (after.equals(before) && Files.exists(file)) {
-            getLog().info("PCR history " + file + " already accepts " + project.getVersion() + " for " + environment);
+        return new Changed(file, before, after);
+    }
+
+    private void writeHistory(Changed c) {
+        if (c.after().equals(c.before()) && Files.exists(c.file())) {
+            getLog().info("PCR history " + c.file() + " already accepts " + project.getVersion() + " for " + environment);
         } else {
-            after.write(file);
-            getLog().info("PCR history " + file + ": " + project.getVersion() + " accepted for " + environment);
+            c.after().write(c.file());
+            getLog().info("PCR history " + c.file() + ": " + project.getVersion() + " accepted for " + environment);
         }
-        after.accepted(environment).forEach(r -> getLog().info("  accepted in " + environment + ": " + r.version()
+        c.after().accepted(environment).forEach(r -> getLog().info("  accepted in " + environment + ": " + r.version()
                 + " PCR0 " + r.pcrs().get(0)));
     }
 }
