@@ -33,6 +33,7 @@ final class Measurer implements AutoCloseable {
     }
 
     static final int CHUNK = 1 << 20;
+    private static final int SMALL = 64 << 10;
     private static final int BUFFERS = 4;
 
     private final MessageDigest image = sha384();
@@ -52,7 +53,9 @@ final class Measurer implements AutoCloseable {
         if (region != Region.UNMEASURED) {
             image.update(bytes);
         }
-        if (region == Region.APPLICATION) {
+        if (region == Region.APPLICATION && worker == null) {
+            application.update(bytes);
+        } else if (region == Region.APPLICATION) {
             byte[] copy = bytes.clone();
             submit(() -> application.update(copy));
         }
@@ -66,6 +69,14 @@ final class Measurer implements AutoCloseable {
      * writing them to {@code out} if given. Returns false if {@code in} ended early.
      */
     boolean copy(ReadableByteChannel in, long size, Region region, WritableByteChannel out) throws IOException {
+        if (size <= SMALL) { // cmdline-sized sections: no pooled megabyte buffers, no thread
+            byte[] small = new byte[(int) size];
+            if (readFully(in, small, small.length) < small.length) {
+                return false;
+            }
+            update(small, region, out);
+            return true;
+        }
         long remaining = size;
         while (remaining > 0) {
             byte[] buf = takeBuffer();
@@ -79,7 +90,9 @@ final class Measurer implements AutoCloseable {
             crc.update(buf, 0, n);
             crcLength += n;
             boolean handedOver = false;
-            if (region == Region.APPLICATION) {
+            if (region == Region.APPLICATION && worker == null && size <= CHUNK) {
+                application.update(buf, 0, n); // nothing queued yet and too small to be worth a thread
+            } else if (region == Region.APPLICATION) {
                 submit(() -> {
                     try {
                         application.update(buf, 0, n);
