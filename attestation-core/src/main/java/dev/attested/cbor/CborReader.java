@@ -113,7 +113,7 @@ public final class CborReader {
             throw new CborException(CborException.Reason.LENGTH_EXCEEDS_INPUT, start,
                     "array of " + Long.toUnsignedString(n) + " items but only " + (end - pos) + " byte(s) left");
         }
-        List<CborValue> items = new ArrayList<>((int) n);
+        List<CborValue> items = new ArrayList<>((int) Math.min(n, 64));
         for (long i = 0; i < n; i++) {
             items.add(readItem(depth));
         }
