@@ -261,6 +261,16 @@ public final class CborReader {
     }
 
     private static String utf8(byte[] b, int start) {
+        boolean ascii = true;
+        for (byte x : b) {
+            if (x < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
