@@ -74,6 +74,10 @@ public class VerifyMojo extends AbstractMojo {
     @Parameter(property = "attestation.verify.skip", defaultValue = "false")
     boolean skip;
 
+    /** Base for the default report and manifest paths when Maven runs without a project. */
+    @Parameter(defaultValue = "${basedir}", readonly = true)
+    File basedir;
+
     /** The clock behind {@code at=now}; replaced in tests. */
     Clock clock = Clock.systemUTC();
 
@@ -86,6 +90,9 @@ public class VerifyMojo extends AbstractMojo {
         if (doc == null) {
             throw new MojoExecutionException("Set -Ddoc=<file or directory> with the attestation document(s) to verify.");
         }
+        // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
+        manifest = orDefault(manifest, "target/attestation/pcr-manifest.json");
+        report = orDefault(report, "target/attestation/verify-report.json");
         VerificationRequest request;
         List<Path> files;
         try {
@@ -128,5 +135,13 @@ public class VerifyMojo extends AbstractMojo {
             }
             throw new MojoFailureException(sb.toString());
         }
+    }
+
+    private File orDefault(File configured, String relative) {
+        if (configured != null && !configured.getPath().contains("${")) {
+            return configured;
+        }
+        File base = basedir != null && !basedir.getPath().contains("${") ? basedir : new File(System.getProperty("user.dir"));
+        return new File(base, relative);
     }
 }

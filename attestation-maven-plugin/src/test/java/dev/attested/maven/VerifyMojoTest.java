@@ -168,6 +168,17 @@ class VerifyMojoTest {
     }
 
     @Test
+    void withoutAProjectTheReportGoesToTargetUnderTheBaseDirectory() throws Exception {
+        VerifyMojo m = mojo(docs.resolve(FIXTURES[3]));
+        m.at = "document";
+        m.report = new File("${project.basedir}/target/attestation/verify-report.json");
+        m.manifest = new File("${project.basedir}/target/attestation/pcr-manifest.json");
+        m.basedir = tmp.toFile();
+        m.execute();
+        assertTrue(Files.isRegularFile(tmp.resolve("target/attestation/verify-report.json")));
+    }
+
+    @Test
     void skipDoesNothing() throws Exception {
         VerifyMojo m = mojo(tmp.resolve("nope.b64"));
         m.skip = true;
