@@ -58,6 +58,7 @@ public final class AttestationVerifier {
     private final Duration clockSkew;
     private final Lru<ChainKey, ValidatedChain> chains = new Lru<>(CHAIN_CACHE_SIZE);
     private final Lru<BytesKey, Leaf> leaves = new Lru<>(LEAF_CACHE_SIZE);
+    private final java.util.concurrent.atomic.AtomicLong fullPathValidations = new java.util.concurrent.atomic.AtomicLong();
 
     private AttestationVerifier(Builder b) {
         List<Anchor> list = new ArrayList<>();
@@ -118,6 +119,11 @@ public final class AttestationVerifier {
         }
         path.add(chain.anchor.cert);
         return new VerifiedAttestation(doc, path, at, timeMode);
+    }
+
+    /** How many documents needed a full PKIX validation because their intermediate chain was not cached. */
+    long fullPathValidations() {
+        return fullPathValidations.get();
     }
 
     private Instant instantFor(UnverifiedDocument doc) {
@@ -288,6 +294,7 @@ public final class AttestationVerifier {
                 date = nb;
             }
         }
+        fullPathValidations.incrementAndGet();
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(chain.anchor.cert, null)));
