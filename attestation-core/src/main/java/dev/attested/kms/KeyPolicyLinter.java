@@ -27,6 +27,13 @@ public final class KeyPolicyLinter {
             out.add(new LintFinding(LintRule.VERSION, LintRule.VERSION.severity(), "policy",
                     "Version is " + policy.version() + ", expected 2012-10-17."));
         }
+        // Plaintext of existing data: Decrypt and DeriveSharedSecret always, plus whatever the policy attests.
+        java.util.Set<String> sensitive = new java.util.LinkedHashSet<>(List.of("kms:Decrypt", "kms:DeriveSharedSecret"));
+        for (Statement s : policy.statements()) {
+            if (s.effect() == Statement.Effect.ALLOW && hasAttestationKey(s)) {
+                RecipientAttestation.ACTIONS.stream().filter(a -> IamPatterns.actionApplies(s, a)).forEach(sensitive::add);
+            }
+        }
         boolean anyAttested = false;
         for (int i = 0; i < policy.statements().size(); i++) {
             Statement s = policy.statements().get(i);
@@ -34,7 +41,7 @@ public final class KeyPolicyLinter {
             boolean attested = hasAttestationKey(s);
             if (s.effect() == Statement.Effect.ALLOW) {
                 anyAttested |= attested && positiveAttestationCondition(s);
-                lintAllowPaths(s, label, attested, out);
+                lintAllowPaths(s, label, attested, sensitive, out);
             }
             if (attested) {
                 lintAttestedStatement(s, label, out);
@@ -53,10 +60,10 @@ public final class KeyPolicyLinter {
         return findings.stream().anyMatch(LintFinding::isError);
     }
 
-    private void lintAllowPaths(Statement s, String label, boolean attested, List<LintFinding> out) {
+    private void lintAllowPaths(Statement s, String label, boolean attested, java.util.Set<String> sensitive, List<LintFinding> out) {
         boolean root = principals(s).stream().anyMatch(p -> ACCOUNT_ROOT.matcher(p).matches());
         List<String> plaintext = new ArrayList<>();
-        for (String a : RecipientAttestation.ACTIONS) {
+        for (String a : sensitive) {
             if (IamPatterns.actionApplies(s, a)) {
                 plaintext.add(a);
             }
