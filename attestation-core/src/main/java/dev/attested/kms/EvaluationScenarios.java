@@ -56,7 +56,27 @@ public final class EvaluationScenarios {
         }
     }
 
+    /** A scenario's decision and whether it met the expectation (true when none was given). */
+    public record Result(Scenario scenario, Decision decision, boolean met) {
+        /** {@code name: ALLOW by Sid: explanation [expected deny: MISMATCH]}. */
+        public String line() {
+            return scenario.name() + ": " + decision.summary()
+                    + scenario.expected().map(e -> " [expected " + e.name().toLowerCase(Locale.ROOT).replace('_', '-')
+                            + (met ? ": ok]" : ": MISMATCH]")).orElse("");
+        }
+    }
+
     private EvaluationScenarios() {}
+
+    /** Evaluates every scenario. */
+    public static List<Result> run(KeyPolicyEvaluator evaluator, List<Scenario> scenarios) {
+        List<Result> out = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            Decision d = evaluator.evaluate(s.request());
+            out.add(new Result(s, d, s.expected().map(e -> e.accepts(d.outcome())).orElse(true)));
+        }
+        return out;
+    }
 
     /** Reads a scenarios file. */
     public static List<Scenario> read(Path file) {

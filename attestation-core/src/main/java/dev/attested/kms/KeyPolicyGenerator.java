@@ -141,9 +141,16 @@ public final class KeyPolicyGenerator {
                                 + " is an accepted value is denied, whatever else allows it (one Deny per key: keys in one block would be ANDed)");
             }
         }
+        List<String> helpers = new ArrayList<>();
+        helpers.add("PCR3 of role " + roleArn + ": " + Pcr.ofParentRoleArn(roleArn).hex());
+        if (instanceId != null && instanceId.matches("i-[0-9a-f]{8,17}")) {
+            helpers.add("PCR4 of instance " + instanceId + ": " + Pcr.ofParentInstanceId(instanceId).hex());
+        }
+        releases.stream().filter(r -> r.pcrs().containsKey(8))
+                .forEach(r -> helpers.add("PCR8 (signing certificate) of " + describe(r) + ": " + r.pcrs().get(8)));
         warnings.add("Residual risk: whoever may call kms:PutKeyPolicy (the key administrators, and through the account root any IAM "
                 + "principal allowed it) can remove the attestation requirement. Restrict it and alert on PutKeyPolicy in CloudTrail.");
-        return new GeneratedKeyPolicy(KeyPolicy.of(statements), reasons, warnings);
+        return new GeneratedKeyPolicy(KeyPolicy.of(statements), reasons, helpers, warnings);
     }
 
     private Map<String, String> conditionsFor(PcrManifest m, List<String> warnings) {
