@@ -49,8 +49,9 @@ final class KmsPolicyApplier implements AutoCloseable {
         if (region != null) {
             k.region(Region.of(region));
         }
-        i.region(region == null ? Region.AWS_GLOBAL : region.startsWith("cn-") ? Region.AWS_CN_GLOBAL
-                : region.startsWith("us-gov-") ? Region.AWS_US_GOV_GLOBAL : Region.AWS_GLOBAL);
+        // IAM is global; its requests are signed for the partition's home region (also with an endpoint override).
+        i.region(region == null ? Region.US_EAST_1 : region.startsWith("cn-") ? Region.CN_NORTH_1
+                : region.startsWith("us-gov-") ? Region.US_GOV_WEST_1 : Region.US_EAST_1);
         if (kmsEndpoint != null) {
             k.endpointOverride(kmsEndpoint);
         }
