@@ -41,6 +41,7 @@ public final class KeyPolicyGenerator {
     private final boolean denyGuardRail;
     private final boolean allowDebugMode;
     private final PolicyTemplates templates;
+    private final Pcr signerPcr8;
 
     private KeyPolicyGenerator(Builder b) {
         this.releases = List.copyOf(b.releases);
@@ -54,6 +55,7 @@ public final class KeyPolicyGenerator {
         this.denyGuardRail = b.denyGuardRail;
         this.allowDebugMode = b.allowDebugMode;
         this.templates = b.templates;
+        this.signerPcr8 = b.signerPcr8;
     }
 
     public static Builder builder() {
@@ -148,6 +150,9 @@ public final class KeyPolicyGenerator {
         }
         releases.stream().filter(r -> r.pcrs().containsKey(8))
                 .forEach(r -> helpers.add("PCR8 (signing certificate) of " + describe(r) + ": " + r.pcrs().get(8)));
+        if (signerPcr8 != null) {
+            helpers.add("PCR8 of the given signing certificate: " + signerPcr8.hex());
+        }
         warnings.add("Residual risk: whoever may call kms:PutKeyPolicy (the key administrators, and through the account root any IAM "
                 + "principal allowed it) can remove the attestation requirement. Restrict it and alert on PutKeyPolicy in CloudTrail.");
         return new GeneratedKeyPolicy(KeyPolicy.of(statements), reasons, helpers, warnings);
@@ -191,6 +196,13 @@ public final class KeyPolicyGenerator {
         }
         if (pins.contains(MeasurementPin.SIGNER)) {
             String pcr8 = pcrs.get(8);
+            if (signerPcr8 != null) {
+                if (pcr8 != null && !Pcr.ofHex(pcr8).equals(signerPcr8)) {
+                    throw input("release " + describe(m) + " was signed with another certificate: its PCR8 is " + pcr8
+                            + ", the given certificate gives " + signerPcr8.hex() + ".");
+                }
+                pcr8 = signerPcr8.hex();
+            }
             if (pcr8 == null || Pcr.ofHex(pcr8).isZero()) {
                 throw new KeyPolicyException(KeyPolicyException.Code.PIN_UNAVAILABLE,
                         "release " + describe(m) + " has no PCR8: the EIF is not signed, so the signer cannot be pinned.");
@@ -260,6 +272,7 @@ public final class KeyPolicyGenerator {
         private boolean denyGuardRail = true;
         private boolean allowDebugMode;
         private PolicyTemplates templates = PolicyTemplates.bundled();
+        private Pcr signerPcr8;
 
         /** Adds an accepted release (several for a rollout: each gets its own statement). */
         public Builder release(PcrManifest manifest) {
@@ -334,6 +347,15 @@ public final class KeyPolicyGenerator {
         /** Accepts all-zero image PCRs (debug-mode enclaves). Development keys only. */
         public Builder allowDebugMode(boolean allow) {
             this.allowDebugMode = allow;
+            return this;
+        }
+
+        /**
+         * The EIF signing certificate: its PCR8 ({@code SHA384(0^48 || SHA384(DER))}) is printed and used for the
+         * signer pin when a manifest has no PCR8; a manifest whose PCR8 differs is refused.
+         */
+        public Builder signingCertificate(java.security.cert.X509Certificate certificate) {
+            this.signerPcr8 = certificate == null ? null : Pcr.ofSigningCertificate(certificate);
             return this;
         }
 

@@ -55,6 +55,9 @@ public class KmsPolicyMojo extends AbstractMojo {
     /** Parent instance id for the instance pin (PCR4). */
     @Parameter(property = "attestation.instanceId")
     String instanceId;
+    /** PEM of the EIF signing certificate: prints its PCR8 and supplies PCR8 for the signer pin. */
+    @Parameter(property = "attestation.signingCertificate")
+    File signingCertificate;
     /** Add one Deny guard rail per pinned key. */
     @Parameter(property = "attestation.denyGuardRail", defaultValue = "true")
     boolean denyGuardRail;
@@ -130,7 +133,7 @@ public class KmsPolicyMojo extends AbstractMojo {
             if (aws != null) {
                 aws.reconcile(keyId, result, apply).forEach(getLog()::info);
             }
-        } catch (KeyPolicyException | AttestationException | PcrManifestException | IllegalStateException | IllegalArgumentException e) {
+        } catch (KeyPolicyException | AttestationException | PcrManifestException | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
     }
@@ -142,6 +145,7 @@ public class KmsPolicyMojo extends AbstractMojo {
         KeyPolicyGenerator.Builder b = KeyPolicyGenerator.builder().account(account)
                 .roleArn(aws != null ? aws.resolveRoleArn(roleArn) : roleArn).admins(admins).producers(producers).actions(actions)
                 .pins(MeasurementPin.parse(pins)).instanceId(instanceId).denyGuardRail(denyGuardRail).allowDebugMode(allowDebugMode)
+                .signingCertificate(signingCertificate != null ? NitroRoots.read(signingCertificate.toPath()).get(0) : null)
                 .templates(templates != null ? PolicyTemplates.directory(templates.toPath()) : PolicyTemplates.bundled());
         manifest.forEach(m -> b.release(PcrManifest.read(m.toPath())));
         return b.build().generate();
