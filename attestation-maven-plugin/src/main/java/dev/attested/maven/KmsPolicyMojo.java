@@ -97,6 +97,9 @@ public class KmsPolicyMojo extends AbstractMojo {
     /** IAM endpoint override. */
     @Parameter(property = "attestation.iamEndpoint")
     String iamEndpoint;
+    /** Base for the default paths when Maven runs without a project. */
+    @Parameter(defaultValue = "${basedir}", readonly = true)
+    File basedir;
     /** Skip this goal. */
     @Parameter(property = "attestation.kmsPolicy.skip", defaultValue = "false")
     boolean skip;
@@ -110,6 +113,9 @@ public class KmsPolicyMojo extends AbstractMojo {
         if (apply && keyId == null) {
             throw new MojoFailureException("attestation.apply=true needs attestation.keyId (the key whose policy to replace).");
         }
+        // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
+        output = orDefault(output, "target/attestation/kms-policy.json");
+        manifest = manifest.stream().map(m -> orDefault(m, "target/attestation/pcr-manifest.json")).toList();
         try (KmsPolicyApplier aws = keyId == null ? null : new KmsPolicyApplier(region, profile, uri(endpoint), uri(iamEndpoint), null)) {
             GeneratedKeyPolicy generated = policy == null ? generate(aws) : null;
             KeyPolicy result = generated != null ? generated.policy() : KeyPolicy.read(policy.toPath());
@@ -149,6 +155,14 @@ public class KmsPolicyMojo extends AbstractMojo {
                 .templates(templates != null ? PolicyTemplates.directory(templates.toPath()) : PolicyTemplates.bundled());
         manifest.forEach(m -> b.release(PcrManifest.read(m.toPath())));
         return b.build().generate();
+    }
+
+    private File orDefault(File configured, String relative) {
+        if (configured != null && !configured.getPath().contains("${")) {
+            return configured;
+        }
+        File base = basedir != null && !basedir.getPath().contains("${") ? basedir : new File(System.getProperty("user.dir"));
+        return new File(base, relative);
     }
 
     private void log(boolean ok, String line) {
