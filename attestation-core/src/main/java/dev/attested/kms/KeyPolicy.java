@@ -33,6 +33,8 @@ import java.util.Set;
  */
 public record KeyPolicy(String version, String id, List<Statement> statements, boolean statementScalar) {
     public static final String VERSION = "2012-10-17";
+    /** Files larger than this are refused before reading (KMS allows 32 KB; whitespace may add some). */
+    public static final long MAX_FILE_BYTES = 1L << 20;
     private static final Set<String> TOP = Set.of("Version", "Id", "Statement");
     private static final Set<String> STATEMENT = Set.of("Sid", "Effect", "Principal", "NotPrincipal", "Action",
             "NotAction", "Resource", "NotResource", "Condition");
@@ -53,6 +55,10 @@ public record KeyPolicy(String version, String id, List<Statement> statements, b
     /** Reads a policy file. */
     public static KeyPolicy read(Path file) {
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw malformed(file.toString(), size + " bytes; KMS key policies are at most 32 KB");
+            }
             return parse(Files.readAllBytes(file), file.toString());
         } catch (NoSuchFileException e) {
             throw new KeyPolicyException(KeyPolicyException.Code.POLICY_IO, "no policy file at " + file + ".");

@@ -197,4 +197,15 @@ class KeyPolicyGeneratorTest {
                 .pins(EnumSet.of(MeasurementPin.SIGNER)).signingCertificate(dev.attested.attestation.NitroRoots.awsG1()).build();
         assertEquals(KeyPolicyException.Code.INVALID_INPUT, assertThrows(KeyPolicyException.class, g::generate).code());
     }
+
+    @Test
+    void bundledTemplatesAreTheFilesOfReleaseTemplates() throws IOException {
+        for (String name : List.of("account-root.json", "key-administration.json", "enclave-attested-use.json",
+                "host-side-encrypt.json", "deny-unattested.json")) {
+            try (java.io.InputStream in = getClass().getClassLoader().getResourceAsStream(PolicyTemplates.RESOURCE_DIR + name)) {
+                assertTrue(in != null, name);
+                assertEquals(Files.readString(Path.of("../release-templates/kms", name)), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+    }
 }

@@ -119,4 +119,11 @@ class KeyPolicyTest {
         assertTrue(diff.contains("-     \"Action\" : \"kms:*\","), String.join("\n", diff));
         assertTrue(diff.contains("+     \"Action\" : \"kms:Describe*\","), String.join("\n", diff));
     }
+
+    @Test
+    void oversizedPolicyFileIsRefusedBeforeReading(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path big = dir.resolve("big.json");
+        java.nio.file.Files.write(big, new byte[(int) KeyPolicy.MAX_FILE_BYTES + 1]);
+        assertEquals(KeyPolicyException.Code.POLICY_MALFORMED, assertThrows(KeyPolicyException.class, () -> KeyPolicy.read(big)).code());
+    }
 }
