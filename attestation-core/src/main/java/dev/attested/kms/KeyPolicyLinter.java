@@ -77,7 +77,11 @@ public final class KeyPolicyLinter {
         if (root && (!plaintext.isEmpty() && !attested || !grants.isEmpty())) {
             List<String> all = new ArrayList<>(attested ? List.of() : plaintext);
             all.addAll(grants);
-            out.add(new LintFinding(LintRule.ROOT_PLAINTEXT, Severity.ERROR, label,
+            // Decrypt, DeriveSharedSecret, grants and ReEncrypt reach existing data; the other attested actions only
+            // mint new keys/randomness (the spec's recommended root statement does not exclude them): a warning.
+            boolean critical = all.stream().anyMatch(a -> a.equals("kms:Decrypt") || a.equals("kms:DeriveSharedSecret")
+                    || GRANT_OR_REENCRYPT.contains(a));
+            out.add(new LintFinding(LintRule.ROOT_PLAINTEXT, critical ? Severity.ERROR : Severity.WARNING, label,
                     "the account root is allowed " + all + " without attestation: any IAM principal of the account whose identity "
                             + "policy allows it (the parent instance role included) gets plaintext outside the enclave."));
             return;

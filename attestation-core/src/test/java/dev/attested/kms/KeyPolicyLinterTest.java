@@ -180,4 +180,16 @@ class KeyPolicyLinterTest {
     void policyWithoutAnyAttestedAllowIsAnError() {
         only(LintRule.NO_ATTESTED_STATEMENT, lint(NARROW_ROOT));
     }
+
+    @Test
+    void specExampleHasNoErrorsAndWarnsThatRootMayStillGenerateDataKeys() {
+        // KMS.md section 8 example: root NotAction without GenerateDataKey, attested Decrypt + GenerateDataKey, one guard rail.
+        String enclave = attested("EnclaveAttestedUse", "[\"kms:Decrypt\",\"kms:GenerateDataKey\"]", "StringEqualsIgnoreCase",
+                "\"kms:RecipientAttestation:ImageSha384\":\"" + PCR0 + "\",\"kms:RecipientAttestation:PCR3\":\"" + KmsTestData.PCR3_OF_ROLE + "\"");
+        String deny = "{\"Sid\":\"DenyUnattestedImage\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],"
+                + "\"Resource\":\"*\",\"Condition\":{\"StringNotEqualsIgnoreCase\":{\"kms:RecipientAttestation:ImageSha384\":\"" + PCR0 + "\"}}}";
+        List<LintFinding> f = lint(NARROW_ROOT, enclave, deny);
+        assertFalse(KeyPolicyLinter.hasErrors(f), f.toString());
+        assertEquals(LintRule.Severity.WARNING, only(LintRule.ROOT_PLAINTEXT, f).severity());
+    }
 }
