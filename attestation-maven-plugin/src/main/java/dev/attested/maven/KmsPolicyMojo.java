@@ -79,7 +79,7 @@ public class KmsPolicyMojo extends AbstractMojo {
     /** Where the generated policy is written; the summary goes next to it (kms-policy.txt). */
     @Parameter(property = "attestation.kmsPolicy", defaultValue = "${project.build.directory}/attestation/kms-policy.json")
     File output;
-    /** Key id or ARN: fetch its policy and print the diff (dry run unless apply). */
+    /** Key id or key ARN (not an alias): fetch its policy and print the diff (dry run unless apply). */
     @Parameter(property = "attestation.keyId")
     String keyId;
     /** Replace the key's policy with kms:PutKeyPolicy (needs keyId). */
