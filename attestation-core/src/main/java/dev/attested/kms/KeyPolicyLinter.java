@@ -127,6 +127,7 @@ public final class KeyPolicyLinter {
                             "principal " + p + " is not the IAM role ARN behind PCR3."));
                 }
             }
+            lintPcr3(s, label, out);
             int multiValued = 0;
             for (Map.Entry<String, Map<String, Values>> op : s.condition().entrySet()) {
                 for (Map.Entry<String, Values> k : op.getValue().entrySet()) {
@@ -148,6 +149,28 @@ public final class KeyPolicyLinter {
                 if (keys >= 2) {
                     out.add(new LintFinding(LintRule.DENY_KEYS_ANDED, Severity.WARNING, label,
                             op.getKey() + " lists " + keys + " attestation keys in one Deny; it fires only when all of them differ."));
+                }
+            }
+        }
+    }
+
+    /** PCR3 is SHA384(0^48 || role ARN): it must be the hash of a role the statement names, path included. */
+    private void lintPcr3(Statement s, String label, List<LintFinding> out) {
+        List<String> roles = principals(s).stream().filter(p -> p.matches("arn:[a-z-]+:iam::\\d{12}:role/.+")).toList();
+        if (roles.isEmpty()) {
+            return;
+        }
+        for (Map<String, Values> keys : s.condition().values()) {
+            for (Map.Entry<String, Values> k : keys.entrySet()) {
+                if (RecipientAttestation.pcrIndex(k.getKey()).orElse(-1) != 3) {
+                    continue;
+                }
+                boolean any = roles.stream().map(r -> dev.attested.pcr.Pcr.ofParentRoleArn(r).hex())
+                        .anyMatch(h -> k.getValue().list().stream().anyMatch(h::equalsIgnoreCase));
+                if (!any) {
+                    out.add(new LintFinding(LintRule.PCR3_NOT_PRINCIPAL, Severity.ERROR, label, k.getKey()
+                            + " is not PCR3 of " + roles + ": the enclave of that role never matches (role path missing, or an "
+                            + "instance-profile/assumed-role ARN hashed?)."));
                 }
             }
         }

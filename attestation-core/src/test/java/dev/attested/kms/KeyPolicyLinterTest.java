@@ -192,4 +192,13 @@ class KeyPolicyLinterTest {
         assertFalse(KeyPolicyLinter.hasErrors(f), f.toString());
         assertEquals(LintRule.Severity.WARNING, only(LintRule.ROOT_PLAINTEXT, f).severity());
     }
+
+    @Test
+    void pcr3OfARoleArnWithoutItsPathIsAnError() {
+        String pathRole = "arn:aws:iam::111122223333:role/enclaves/data-processing";
+        // PCR3 computed from the ARN without the path (KMS.md section 7 vector) while the principal has the path.
+        String s = attested("E", "\"kms:Decrypt\"", "StringEqualsIgnoreCase", "\"kms:RecipientAttestation:ImageSha384\":\"" + PCR0
+                + "\",\"kms:RecipientAttestation:PCR3\":\"" + KmsTestData.PCR3_OF_ROLE + "\"").replace(ROLE, pathRole);
+        only(LintRule.PCR3_NOT_PRINCIPAL, lint(NARROW_ROOT, s));
+    }
 }
