@@ -85,16 +85,7 @@ public final class CoseSign1 {
      * {@code {1: -35}}, empty unprotected header, 96-byte signature.
      */
     public CoseSign1 requireEs384() {
-        CborValue header;
-        try {
-            header = protectedHeader.length == 0 ? new CborValue.MapValue(Map.of()) : CborReader.decode(protectedHeader, 2);
-        } catch (CborException e) {
-            throw new CoseException(CoseException.Code.MALFORMED, "protected header is not well-formed CBOR: " + e.getMessage(), e);
-        }
-        if (!(header instanceof CborValue.MapValue m)) {
-            throw new CoseException(CoseException.Code.MALFORMED, "expected the protected header to hold a map, found a "
-                    + header.typeName());
-        }
+        CborValue.MapValue m = protectedHeaderMap();
         CborValue alg = m.get(1);
         if (alg == null) {
             throw new CoseException(CoseException.Code.UNSUPPORTED_ALGORITHM,
@@ -117,6 +108,34 @@ public final class CoseSign1 {
                     "expected a 96-byte ES384 signature (r || s), found " + signature.length + " bytes");
         }
         return this;
+    }
+
+    /** The decoded protected header map (an empty byte string counts as the empty map). */
+    public CborValue.MapValue protectedHeaderMap() {
+        CborValue header;
+        try {
+            header = protectedHeader.length == 0 ? new CborValue.MapValue(Map.of()) : CborReader.decode(protectedHeader, 2);
+        } catch (CborException e) {
+            throw new CoseException(CoseException.Code.MALFORMED, "protected header is not well-formed CBOR: " + e.getMessage());
+        }
+        if (!(header instanceof CborValue.MapValue m)) {
+            throw new CoseException(CoseException.Code.MALFORMED, "expected the protected header to hold a map, found a "
+                    + header.typeName());
+        }
+        return m;
+    }
+
+    /** The integer algorithm of the protected header (key 1). */
+    public long algorithm() {
+        CborValue alg = protectedHeaderMap().get(1);
+        if (alg instanceof CborValue.UnsignedInt u && u.value() >= 0) {
+            return u.value();
+        }
+        if (alg instanceof CborValue.NegativeInt n && n.raw() >= 0) {
+            return -1 - n.raw();
+        }
+        throw new CoseException(CoseException.Code.UNSUPPORTED_ALGORITHM, "expected an integer algorithm in the protected header, found "
+                + (alg == null ? "none" : alg.toString()));
     }
 
     /**

@@ -139,6 +139,13 @@ public final class SimulatedAttestationDocument {
             return this;
         }
 
+        /** The cabundle DER entries currently set (copies, root first). */
+        public List<byte[]> cabundleDer() {
+            List<byte[]> out = new ArrayList<>();
+            cabundle.forEach(c -> out.add(c.clone()));
+            return out;
+        }
+
         /** Signs with another key than the PKI's leaf key. */
         public Builder signingKey(PrivateKey key) {
             this.signingKey = key;
