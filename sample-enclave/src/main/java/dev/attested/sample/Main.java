@@ -2,14 +2,18 @@ package dev.attested.sample;
 
 import dev.attested.attestation.AttestationException;
 import dev.attested.attestation.AttestationVerifier;
+import dev.attested.kms.RecipientCms;
 import dev.attested.nsm.Nsm;
+import dev.attested.nsm.NsmException;
 import dev.attested.nsm.NsmSimulator;
 import dev.attested.nsm.ffm.FfmNsm;
+import dev.attested.nsm.ffm.Forwarder;
 import dev.attested.nsm.ffm.NsmSecureRandom;
 import dev.attested.nsm.ffm.Transport;
 import dev.attested.pcr.PcrManifest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +22,16 @@ import java.security.Security;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Command line of the sample.
@@ -29,6 +41,9 @@ import java.util.Map;
  * enclave [--transport=vsock|tcp] [--port=5000] [--host=127.0.0.1] [--nsm=device|simulator]
  * parent  --manifest=pcr-manifest.json --secret-file=FILE [--transport=vsock|tcp] [--cid=CID] [--host=H]
  *         [--port=5000] [--root=root.pem]
+ * kms-decrypt --ciphertext=BASE64 [--key-id=ID] [--region=us-east-1] [--endpoint=URL] [--proxy-port=8000]
+ *         [--local-port=443] [--aws-access-key-id=… --aws-secret-access-key=… [--aws-session-token=…]]
+ *         [--nsm=device|simulator]
  * </pre>
  * Exit status: 0 on success (for {@code demo}: the scenario ended as it must), 1 on failure, 2 on usage errors.
  */
@@ -51,6 +66,7 @@ public final class Main {
             case "demo" -> demo(o);
             case "enclave" -> enclave(o);
             case "parent" -> parent(o);
+            case "kms-decrypt" -> kmsDecrypt(o);
             default -> usage("unknown command " + args[0]);
         };
     }
@@ -122,6 +138,49 @@ public final class Main {
         }
     }
 
+    /**
+     * The attested KMS Decrypt of {@code kmstool-enclave-cli decrypt}, in Java: prints {@code PLAINTEXT: <base64>}.
+     * With {@code --proxy-port} (default 8000) a forwarder from 127.0.0.1:{@code local-port} to the parent's
+     * vsock-proxy (CID 3) is started; map the KMS host name to 127.0.0.1 in the enclave's /etc/hosts so TLS
+     * still verifies {@code kms.<region>.amazonaws.com}.
+     */
+    private static int kmsDecrypt(Map<String, String> o) throws IOException {
+        if (!o.containsKey("ciphertext")) {
+            return usage("kms-decrypt needs --ciphertext=BASE64");
+        }
+        String region = o.getOrDefault("region", "us-east-1");
+        URI endpoint = URI.create(o.getOrDefault("endpoint", "https://kms." + region + ".amazonaws.com"));
+        int proxyPort = Integer.parseInt(o.getOrDefault("proxy-port", "8000"));
+        AwsCredentialsProvider credentials;
+        if (o.containsKey("aws-access-key-id")) {
+            String id = o.get("aws-access-key-id");
+            String key = o.getOrDefault("aws-secret-access-key", "");
+            credentials = StaticCredentialsProvider.create(o.containsKey("aws-session-token")
+                    ? AwsSessionCredentials.create(id, key, o.get("aws-session-token"))
+                    : AwsBasicCredentials.create(id, key));
+        } else {
+            credentials = DefaultCredentialsProvider.builder().build();
+        }
+        boolean simulated = o.getOrDefault("nsm", "device").equals("simulator");
+        Nsm nsm = simulated ? NsmSimulator.builder().manifest(LocalManifest.create()).build() : FfmNsm.open();
+        Forwarder forwarder = proxyPort == 0 ? null : Forwarder.start(
+                Transport.tcp("127.0.0.1", Integer.parseInt(o.getOrDefault("local-port", "443"))),
+                Transport.vsock(3, proxyPort), System.err::println);
+        try (KmsClient kms = KmsRecipientDecrypt.client(region, endpoint, credentials)) {
+            byte[] plaintext = new KmsRecipientDecrypt(kms, nsm, new SecureRandom())
+                    .decrypt(Base64.getDecoder().decode(o.get("ciphertext")), o.get("key-id"));
+            System.out.println("PLAINTEXT: " + Base64.getEncoder().encodeToString(plaintext));
+            return 0;
+        } catch (SdkException | RecipientCms.RecipientCmsException | NsmException e) {
+            System.err.println("kms-decrypt: " + e.getMessage());
+            return 1;
+        } finally {
+            if (forwarder != null) {
+                forwarder.close();
+            }
+        }
+    }
+
     private static X509Certificate readCertificate(Path pem) throws IOException, CertificateException {
         try (InputStream in = Files.newInputStream(pem)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
@@ -148,7 +207,10 @@ public final class Main {
                   demo    [--tamper=none|pcrs|replay|debug] [--manifest=pcr-manifest.json] [--secret=text]
                   enclave [--transport=vsock|tcp] [--port=5000] [--host=127.0.0.1] [--nsm=device|simulator]
                   parent  --manifest=pcr-manifest.json --secret-file=FILE [--transport=vsock|tcp] [--cid=16]
-                          [--host=127.0.0.1] [--port=5000] [--root=root.pem]""");
+                          [--host=127.0.0.1] [--port=5000] [--root=root.pem]
+                  kms-decrypt --ciphertext=BASE64 [--key-id=ID] [--region=us-east-1] [--endpoint=URL]
+                          [--proxy-port=8000] [--local-port=443] [--aws-access-key-id=… --aws-secret-access-key=…
+                          [--aws-session-token=…]] [--nsm=device|simulator]""");
         return 2;
     }
 }
