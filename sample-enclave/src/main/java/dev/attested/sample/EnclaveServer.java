@@ -49,16 +49,32 @@ public final class EnclaveServer implements AutoCloseable {
         return listener.port();
     }
 
-    /** Serves connections one after another until {@link #close()}. */
+    /** Accepts connections until {@link #close()}; each session runs in its own thread. */
     public void serve() {
         while (!closed) {
-            try (Transport.Connection c = listener.accept()) {
-                session(c);
+            Transport.Connection c;
+            try {
+                c = listener.accept();
             } catch (IOException e) {
-                if (!closed) {
+                if (closed) {
+                    return;
+                }
+                log.accept("enclave: accept failed: " + e.getMessage());
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                continue;
+            }
+            Thread.ofPlatform().daemon().name("enclave-session").start(() -> {
+                try (c) {
+                    session(c);
+                } catch (IOException e) {
                     log.accept("enclave: connection failed: " + e.getMessage());
                 }
-            }
+            });
         }
     }
 

@@ -48,6 +48,9 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * Exit status: 0 on success (for {@code demo}: the scenario ended as it must), 1 on failure, 2 on usage errors.
  */
 public final class Main {
+    /** Where {@code attestation:build-eif} writes the manifest, relative to the module directory. */
+    static final String BUILT_MANIFEST = "target/attestation/pcr-manifest.json";
+
     private Main() {}
 
     public static void main(String[] args) throws Exception {
@@ -74,13 +77,17 @@ public final class Main {
     private static int demo(Map<String, String> o) throws IOException {
         LocalDemo.Tamper tamper = LocalDemo.Tamper.parse(o.getOrDefault("tamper", "none"));
         PcrManifest manifest;
+        Path built = Path.of(BUILT_MANIFEST);
         if (o.containsKey("manifest")) {
             manifest = PcrManifest.read(Path.of(o.get("manifest")));
             System.out.println("using the PCR manifest " + o.get("manifest"));
+        } else if (Files.isRegularFile(built)) {
+            manifest = PcrManifest.read(built);
+            System.out.println("using the EIF's PCR manifest " + built.toAbsolutePath() + " (written by build-eif)");
         } else {
             manifest = LocalManifest.create();
-            System.out.println("no EIF manifest given (--manifest=…/pcr-manifest.json): using the sample's local-mode"
-                    + " manifest, whose PCR0/1/2 measure placeholder contents, not a built image");
+            System.out.println("no EIF built (" + BUILT_MANIFEST + " absent) and no --manifest given: using the sample's"
+                    + " local-mode manifest, whose PCR0/1/2 measure placeholder contents, not a built image");
         }
         byte[] secret = o.getOrDefault("secret", "s3cr3t database password").getBytes(StandardCharsets.UTF_8);
         LocalDemo.Outcome outcome = LocalDemo.run(tamper, manifest, secret, System.out);

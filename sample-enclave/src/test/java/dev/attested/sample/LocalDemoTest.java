@@ -63,4 +63,19 @@ class LocalDemoTest {
     void theCommandLineRejectsUnknownCommandsWithUsage() throws Exception {
         assertEquals(2, Main.run(new String[] {"fly"}));
     }
+
+    @Test
+    void theDemoVerifiesAgainstAGivenManifestSuchAsBuildEifWrites(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.util.SortedMap<Integer, dev.attested.pcr.Pcr> pcrs = new java.util.TreeMap<>();
+        pcrs.put(0, dev.attested.pcr.Pcr.ofContent("eif image".getBytes(StandardCharsets.UTF_8)));
+        pcrs.put(1, dev.attested.pcr.Pcr.ofContent("eif kernel".getBytes(StandardCharsets.UTF_8)));
+        pcrs.put(2, dev.attested.pcr.Pcr.ofContent("eif app".getBytes(StandardCharsets.UTF_8)));
+        pcrs.put(8, dev.attested.pcr.Pcr.ofContent("signing certificate".getBytes(StandardCharsets.UTF_8)));
+        java.nio.file.Path file = dir.resolve("pcr-manifest.json");
+        dev.attested.pcr.PcrManifest.of(null, pcrs, null, new java.util.TreeMap<>(), null, "native", "x86_64",
+                new java.util.TreeMap<>(), "2026-01-01T00:00:00Z").write(file);
+        assertEquals(0, Main.run(new String[] {"demo", "--manifest=" + file}));
+        assertEquals(0, Main.run(new String[] {"demo", "--manifest=" + file, "--tamper=pcrs"}));
+    }
 }
