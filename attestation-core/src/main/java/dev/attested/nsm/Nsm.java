@@ -84,7 +84,8 @@ public interface Nsm {
 
     private static void checkField(String name, byte[] value) {
         if (value != null && value.length > NsmRequest.MAX_ATTESTATION_FIELD) {
-            throw new IllegalArgumentException(name + " is " + value.length + " bytes; attestation fields are capped at "
+            throw new NsmException(NsmException.Code.FIELD_TOO_LARGE, name + " is " + value.length
+                    + " bytes; attestation fields are capped at "
                     + NsmRequest.MAX_ATTESTATION_FIELD + " bytes (NSM.md §12). Put a digest of larger data in the field.");
         }
     }

@@ -18,6 +18,8 @@ public final class NsmException extends RuntimeException {
         UNEXPECTED_RESPONSE,
         /** The encoded request exceeds 4096 bytes, or the driver said {@code EMSGSIZE}. */
         REQUEST_TOO_LARGE,
+        /** An attestation field (user_data, nonce, public_key) exceeds 1024 bytes (NSM.md §12); nothing was sent. */
+        FIELD_TOO_LARGE,
         /** The device reported more response bytes than the 12288-byte buffer holds. */
         RESPONSE_TOO_LARGE,
         /** {@code /dev/nsm} does not exist: not inside a Nitro Enclave, or the nsm driver is not loaded. */

@@ -159,7 +159,8 @@ class NsmSimulatorTest {
 
     @Test
     void attestationFieldsOver1024BytesAreRefusedBeforeSending() {
-        assertThrows(IllegalArgumentException.class, () -> simulator().attestation(null, new byte[1025], null));
+        NsmException e = assertThrows(NsmException.class, () -> simulator().attestation(null, new byte[1025], null));
+        assertEquals(NsmException.Code.FIELD_TOO_LARGE, e.code());
     }
 
     @Test
