@@ -75,6 +75,7 @@ final class Libc {
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle POLL = downcall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private Libc() {}
@@ -192,6 +193,22 @@ final class Libc {
             MemorySegment state = arena.allocate(CALL_STATE);
             long n = (long) WRITE.invokeExact(state, fd, buf, count);
             return new Result(n, errno(state));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static final short POLLIN = 1;
+
+    /** {@code poll} on one descriptor for {@code events}; value 0 = timeout, 1 = ready. */
+    static Result poll(int fd, short events, int timeoutMillis) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment pollfd = arena.allocate(8, 4); // struct pollfd { int fd; short events; short revents; }
+            pollfd.set(JAVA_INT, 0, fd);
+            pollfd.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, events);
+            int rc = (int) POLL.invokeExact(state, pollfd, 1L, timeoutMillis);
+            return new Result(rc, errno(state));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class VsockTransport implements Transport {
     private static final int SHUT_RDWR = 2;
     private static final int CHUNK = 64 * 1024;
+    private static final int ACCEPT_POLL_MILLIS = 200;
 
     private final int cid;
     private final int port;
@@ -40,11 +41,29 @@ final class VsockTransport implements Transport {
             return new Listener() {
                 @Override
                 public Connection accept() throws IOException {
-                    Libc.Result r = Libc.accept(s.fd());
-                    if (r.failed()) {
-                        throw VsockException.of("accept", local.toString(), s.closed() ? Libc.EBADF : r.errno());
+                    // A blocked accept() on AF_VSOCK is not woken by shutdown/close from another thread, so
+                    // wait in short polls and re-check whether the listener was closed.
+                    int fd = s.acquire();
+                    try {
+                        while (true) {
+                            Libc.Result ready = Libc.poll(fd, Libc.POLLIN, ACCEPT_POLL_MILLIS);
+                            if (s.closed()) {
+                                throw new VsockException(VsockException.Code.CLOSED, 0, local + " listener is closed");
+                            }
+                            if (ready.failed() && ready.errno() != Libc.EINTR) {
+                                throw VsockException.of("poll", local.toString(), ready.errno());
+                            }
+                            if (ready.value() > 0) {
+                                Libc.Result r = Libc.accept(fd);
+                                if (r.failed()) {
+                                    throw VsockException.of("accept", local.toString(), r.errno());
+                                }
+                                return new Socket((int) r.value(), "vsock:peer-of:" + boundPort).connection();
+                            }
+                        }
+                    } finally {
+                        s.release();
                     }
-                    return new Socket((int) r.value(), "vsock:peer-of:" + boundPort).connection();
                 }
 
                 @Override
@@ -83,11 +102,13 @@ final class VsockTransport implements Transport {
 
     /** One vsock file descriptor; closing shuts it down first so that a blocked accept/read returns. */
     private static final class Socket {
-        private final AtomicInteger fd;
         private final String name;
+        private int fd;
+        private int users;
+        private boolean closed;
 
         Socket(int fd, String name) {
-            this.fd = new AtomicInteger(fd);
+            this.fd = fd;
             this.name = name;
         }
 
@@ -99,16 +120,29 @@ final class VsockTransport implements Transport {
             return new Socket((int) r.value(), target);
         }
 
-        int fd() throws VsockException {
-            int f = fd.get();
-            if (f < 0) {
+        synchronized int fd() throws VsockException {
+            if (closed) {
                 throw new VsockException(VsockException.Code.CLOSED, 0, name + " is closed");
             }
+            return fd;
+        }
+
+        /** The descriptor, kept open until {@link #release()} even if {@link #close()} is called meanwhile. */
+        synchronized int acquire() throws VsockException {
+            int f = fd();
+            users++;
             return f;
         }
 
-        boolean closed() {
-            return fd.get() < 0;
+        synchronized void release() {
+            users--;
+            if (closed && users == 0) {
+                closeNow();
+            }
+        }
+
+        synchronized boolean closed() {
+            return closed;
         }
 
         void check(String call, String target, Libc.Result r) throws VsockException {
@@ -117,11 +151,22 @@ final class VsockTransport implements Transport {
             }
         }
 
-        void close() {
-            int f = fd.getAndSet(-1);
-            if (f >= 0) {
-                Libc.shutdown(f, SHUT_RDWR);
-                Libc.close(f);
+        /** Shuts the socket down (waking blocked reads); the descriptor is closed once no call uses it. */
+        synchronized void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Libc.shutdown(fd, SHUT_RDWR);
+            if (users == 0) {
+                closeNow();
+            }
+        }
+
+        private void closeNow() {
+            if (fd >= 0) {
+                Libc.close(fd);
+                fd = -1;
             }
         }
 
@@ -144,9 +189,14 @@ final class VsockTransport implements Transport {
                     try (Arena arena = Arena.ofConfined()) {
                         MemorySegment buf = arena.allocate(want);
                         Libc.Result r;
-                        do {
-                            r = Libc.read(fd(), buf, want);
-                        } while (r.failed() && r.errno() == Libc.EINTR);
+                        int fd = acquire();
+                        try {
+                            do {
+                                r = Libc.read(fd, buf, want);
+                            } while (r.failed() && r.errno() == Libc.EINTR);
+                        } finally {
+                            release();
+                        }
                         if (r.failed()) {
                             throw VsockException.of("read", name, r.errno());
                         }
@@ -173,7 +223,13 @@ final class VsockTransport implements Transport {
                         while (done < len) {
                             int n = Math.min(len - done, CHUNK);
                             MemorySegment.copy(b, off + done, buf, JAVA_BYTE, 0, n);
-                            Libc.Result r = Libc.write(fd(), buf, n);
+                            Libc.Result r;
+                            int fd = acquire();
+                            try {
+                                r = Libc.write(fd, buf, n);
+                            } finally {
+                                release();
+                            }
                             if (r.failed()) {
                                 if (r.errno() == Libc.EINTR) {
                                     continue;

@@ -91,4 +91,28 @@ class TransportTest {
             assertArrayEquals(new byte[] {1, 2, 3, 4, 5}, server.get());
         }
     }
+
+    @Test
+    void closingAVsockListenerEndsABlockedAccept() throws Exception {
+        Transport.Listener listener;
+        try {
+            listener = Transport.vsock(-1, 0).listen();
+        } catch (VsockException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "vsock listen not permitted here: " + e.getMessage());
+            return;
+        }
+        CompletableFuture<Throwable> accept = CompletableFuture.supplyAsync(() -> {
+            try {
+                listener.accept().close();
+                return null;
+            } catch (IOException e) {
+                return e;
+            }
+        });
+        Thread.sleep(200);
+        listener.close();
+        Throwable t = accept.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        VsockException e = org.junit.jupiter.api.Assertions.assertInstanceOf(VsockException.class, t);
+        assertEquals(VsockException.Code.CLOSED, e.code());
+    }
 }
