@@ -156,4 +156,31 @@ class RecipientCmsTest {
         assertEquals(Code.NOT_AN_RSA_KEY, assertThrows(RecipientCmsException.class,
                 () -> RecipientCms.decrypt(envelope(), ec.getPrivate())).code());
     }
+
+    /** A real KMS envelope and its test key (see src/test/resources/dev/attested/kms/README.md). */
+    @Test
+    void decryptsARealKmsCiphertextForRecipient() throws Exception {
+        byte[] envelope = java.util.Base64.getMimeDecoder().decode(resource("kms-ciphertext-for-recipient.b64"));
+        java.security.PrivateKey key;
+        try (org.bouncycastle.openssl.PEMParser pem = new org.bouncycastle.openssl.PEMParser(new java.io.InputStreamReader(
+                new java.io.ByteArrayInputStream(resource("kms-recipient-key.pem")), StandardCharsets.US_ASCII))) {
+            key = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter()
+                    .getKeyPair((org.bouncycastle.openssl.PEMKeyPair) pem.readObject()).getPrivate();
+        }
+        assertEquals("3be82c440f06cb4d44c4c2ec3bf30d472407d3a9125aa4c1842b98f6bdd26e41",
+                HexFormat.of().formatHex(RecipientCms.decrypt(envelope, key)));
+    }
+
+    @Test
+    void aRealKmsEnvelopeForAnotherKeyFailsToUnwrap() throws Exception {
+        byte[] envelope = java.util.Base64.getMimeDecoder().decode(resource("kms-ciphertext-for-recipient.b64"));
+        assertEquals(Code.KEY_UNWRAP_FAILED, assertThrows(RecipientCmsException.class,
+                () -> RecipientCms.decrypt(envelope, otherKey.getPrivate())).code());
+    }
+
+    private static byte[] resource(String name) throws java.io.IOException {
+        try (java.io.InputStream in = RecipientCmsTest.class.getResourceAsStream(name)) {
+            return in.readAllBytes();
+        }
+    }
 }
