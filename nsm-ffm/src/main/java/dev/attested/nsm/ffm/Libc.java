@@ -18,6 +18,7 @@ import java.lang.invoke.VarHandle;
  * captures {@code errno} into a segment the caller passes first, so the value cannot be clobbered by the JVM
  * between the call and the read.
  */
+@SuppressWarnings("restricted") // binding libc is the point of this class; run with --enable-native-access
 final class Libc {
     static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LIBC = LINKER.defaultLookup();

@@ -20,6 +20,7 @@ import java.util.function.UnaryOperator;
  * copies {@code min(capacity, answer)} bytes back and writes the length at offset 24. Failures are reported
  * the C way: return -1 with {@code errno} set.
  */
+@SuppressWarnings("restricted")
 final class UpcallDevice implements AutoCloseable {
     private static final MethodHandle ERRNO_LOCATION = Linker.nativeLinker().downcallHandle(
             Linker.nativeLinker().defaultLookup().find("__errno_location").orElseThrow(),
