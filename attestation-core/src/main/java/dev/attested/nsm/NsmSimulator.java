@@ -191,12 +191,12 @@ public final class NsmSimulator implements Nsm {
     /** The typed path: the request is encoded and size-checked as a client would, then processed. */
     @Override
     public NsmResponse call(NsmRequest request) {
-        int size = NsmCodec.encodeRequest(request).length;
-        if (size > NsmRequest.MAX_ENCODED_SIZE) {
-            throw new NsmException(NsmException.Code.REQUEST_TOO_LARGE, request.name() + " encodes to " + size
+        byte[] encoded = NsmCodec.encodeRequest(request);
+        if (encoded.length > NsmRequest.MAX_ENCODED_SIZE) {
+            throw new NsmException(NsmException.Code.REQUEST_TOO_LARGE, request.name() + " encodes to " + encoded.length
                     + " bytes; the NSM driver accepts at most " + NsmRequest.MAX_ENCODED_SIZE);
         }
-        return NsmCodec.decodeResponse(handle(NsmCodec.encodeRequest(request)));
+        return NsmCodec.decodeResponse(handle(encoded));
     }
 
     private synchronized NsmResponse process(NsmRequest request) {

@@ -174,4 +174,55 @@ class NsmCodecTest {
                 () -> NsmCodec.decodeRequest(HEX.parseHex("665265626f6f74")));
         assertEquals(NsmErrorCode.INVALID_OPERATION, e.code());
     }
+
+    /** Every prefix and every single-byte change of valid answers: decoded, or refused as MALFORMED_RESPONSE. */
+    @Test
+    void damagedResponsesNeverEscapeAsAnythingButNsmException() {
+        List<NsmResponse> answers = List.of(new NsmResponse.DescribePcr(true, new byte[48]),
+                new NsmResponse.ExtendPcr(new byte[48]), new NsmResponse.LockPcr(), new NsmResponse.LockPcrs(),
+                new NsmResponse.DescribeNsm(1, 0, 0, "i-0123456789abcdef0-enc0123456789abcdef", 32,
+                        new TreeSet<>(List.of(0, 1, 2)), "SHA384"),
+                new NsmResponse.Attestation(new byte[100]), new NsmResponse.GetRandom(new byte[32]),
+                new NsmResponse.Error(NsmErrorCode.INVALID_INDEX));
+        int refused = 0;
+        for (NsmResponse answer : answers) {
+            byte[] good = NsmCodec.encodeResponse(answer);
+            for (int len = 0; len < good.length; len++) {
+                refused += decodesOrRefuses(java.util.Arrays.copyOf(good, len));
+            }
+            for (int i = 0; i < good.length; i++) {
+                for (int bit = 0; bit < 8; bit++) {
+                    byte[] bad = good.clone();
+                    bad[i] ^= (byte) (1 << bit);
+                    refused += decodesOrRefuses(bad);
+                }
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(refused > 1000, "most damaged answers are refused: " + refused);
+    }
+
+    private static int decodesOrRefuses(byte[] bytes) {
+        try {
+            NsmCodec.decodeResponse(bytes);
+            return 0;
+        } catch (NsmException e) {
+            assertEquals(NsmException.Code.MALFORMED_RESPONSE, e.code());
+            return 1;
+        }
+    }
+
+    /** The simulator answers any damaged request with a CBOR answer, never an exception. */
+    @Test
+    void damagedRequestsAreAnsweredWithErrorsByTheSimulator() {
+        NsmSimulator simulator = NsmSimulator.create();
+        byte[] good = NsmCodec.encodeRequest(new NsmRequest.ExtendPcr(16, new byte[] {1, 2, 3}));
+        for (int i = 0; i < good.length; i++) {
+            for (int bit = 0; bit < 8; bit++) {
+                byte[] bad = good.clone();
+                bad[i] ^= (byte) (1 << bit);
+                NsmCodec.decodeResponse(simulator.handle(bad));
+            }
+            NsmCodec.decodeResponse(simulator.handle(java.util.Arrays.copyOf(good, i)));
+        }
+    }
 }
