@@ -147,10 +147,13 @@ final class Libc {
         }
     }
 
-    static Result accept(int fd) {
+    /** {@code accept}; the peer's address is written to {@code peer} (its size is the capacity). */
+    static Result accept(int fd, MemorySegment peer) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int rc = (int) ACCEPT.invokeExact(state, fd, MemorySegment.NULL, MemorySegment.NULL);
+            MemorySegment len = arena.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, (int) peer.byteSize());
+            int rc = (int) ACCEPT.invokeExact(state, fd, peer, len);
             return new Result(rc, errno(state));
         } catch (Throwable t) {
             throw rethrow(t);

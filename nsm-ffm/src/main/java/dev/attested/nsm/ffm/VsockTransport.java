@@ -54,11 +54,14 @@ final class VsockTransport implements Transport {
                                 throw VsockException.of("poll", local.toString(), ready.errno());
                             }
                             if (ready.value() > 0) {
-                                Libc.Result r = Libc.accept(fd);
-                                if (r.failed()) {
-                                    throw VsockException.of("accept", local.toString(), r.errno());
+                                try (Arena peerArena = Arena.ofConfined()) {
+                                    MemorySegment peer = peerArena.allocate(SockaddrVm.LAYOUT);
+                                    Libc.Result r = Libc.accept(fd, peer);
+                                    if (r.failed()) {
+                                        throw VsockException.of("accept", local.toString(), r.errno());
+                                    }
+                                    return new Socket((int) r.value(), SockaddrVm.read(peer).toString()).connection();
                                 }
-                                return new Socket((int) r.value(), "vsock:peer-of:" + boundPort).connection();
                             }
                         }
                     } finally {
