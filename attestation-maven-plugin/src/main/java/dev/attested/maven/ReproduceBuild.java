@@ -101,7 +101,10 @@ final class ReproduceBuild {
         args.add("-Dproject.build.outputTimestamp=" + outputTimestamp);
         args.add("-Dattestation.reproduce.skip=true");
         if (blobs != null && !blobs.isBlank()) {
-            args.add("-Dattestation.blobs=" + blobs);
+            // The rebuild runs in the copy: a blobs directory given relative to where the user ran Maven is made
+            // absolute (Maven coordinates and absolute paths pass through unchanged).
+            File dir = new File(blobs.trim());
+            args.add("-Dattestation.blobs=" + (!dir.isAbsolute() && dir.isDirectory() ? dir.getAbsolutePath() : blobs.trim()));
         }
         if (extra != null) {
             args.addAll(extra);
