@@ -2,7 +2,6 @@ package dev.attested.attestation;
 
 import dev.attested.attestation.AttestationException.Code;
 import dev.attested.cbor.CborException;
-import dev.attested.cbor.CborReader;
 import dev.attested.cbor.CborValue;
 import dev.attested.cose.CoseException;
 import dev.attested.cose.CoseSign1;
@@ -31,7 +30,7 @@ public final class UnverifiedDocument {
     public static final int MAX_FIELD = 1024;
     /** Upper bound of cabundle entries. */
     public static final int MAX_CABUNDLE = 10;
-    private static final int PAYLOAD_DEPTH = 4;
+    private static final int PAYLOAD_DEPTH = 8;
 
     private final CoseSign1 cose;
     private final String moduleId;

@@ -219,7 +219,8 @@ public final class EifSigner {
                         "the certificate PEM has a BEGIN CERTIFICATE line but no END CERTIFICATE line");
             }
             try {
-                der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
+                // line breaks and blanks only: a lenient (MIME) decoder would skip any stray byte in the PEM
+                der = Base64.getDecoder().decode(text.substring(begin + 27, end).replaceAll("[\\r\\n\\t ]", ""));
             } catch (IllegalArgumentException e) {
                 throw new EifException(EifException.Code.EIF_SIGNING_CERTIFICATE_INVALID, "the certificate PEM is not valid Base64");
             }

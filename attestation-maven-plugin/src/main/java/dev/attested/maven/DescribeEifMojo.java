@@ -51,8 +51,9 @@ public class DescribeEifMojo extends AbstractMojo {
             getLog().info("describe-eif skipped");
             return;
         }
-        if (eif == null) {
-            throw new MojoFailureException("no EIF given: run with -Deif=path/to/image.eif");
+        if (eif == null || !eif.isFile()) {
+            throw new MojoFailureException("EIF_IO: no EIF " + (eif == null ? "given" : "at " + eif)
+                    + "; run with -Deif=path/to/image.eif");
         }
         EifImage image;
         try {

@@ -88,6 +88,12 @@ class DescribeEifMojoTest {
     }
 
     @Test
+    void missingFileNamesTheParameterToSet() {
+        MojoFailureException e = assertThrows(MojoFailureException.class, () -> mojo(dir.resolve("absent.eif")).execute());
+        assertTrue(e.getMessage().startsWith("EIF_IO: no EIF at ") && e.getMessage().contains("-Deif="), e.getMessage());
+    }
+
+    @Test
     void skipDoesNotReadTheFile() throws Exception {
         DescribeEifMojo m = mojo(dir.resolve("absent.eif"));
         m.skip = true;
