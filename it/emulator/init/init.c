@@ -7,7 +7,8 @@
  *     (vsock.ko, vmw_vsock_virtio_transport_common.ko, vmw_vsock_virtio_transport.ko); these are embedded
  *     in this binary (modules.S), so the bootstrap ramdisk keeps nitro-cli's layout: dev/, init, nsm.ko;
  *   - it sends no heartbeat to CID 3 port 9000 (nothing answers it under QEMU).
- * When the application exits it prints "INIT: exit <status>" and powers off.
+ * It prints "INIT: run <cmd[0]>" before starting the application and "INIT: exit <status>" when the
+ * application exits, then powers off.
  *
  * Steps (numbers as in EMULATOR.md §7.2):
  *  1 block all signals; 2 devtmpfs on /dev, stdio on /dev/console; 3 load modules, /nsm.ko from the
@@ -209,6 +210,7 @@ int main(void) {
 
     /* execvpe searches init's PATH, not the image's (as AWS's init). */
     setenv("PATH", "/sbin:/usr/sbin:/bin:/usr/bin", 1);
+    say("run %s", cmd[0]);
     pid_t child = fork();                                                /* 8 */
     if (child < 0) fatal("fork");
     if (child == 0) {
