@@ -1,0 +1,588 @@
+package dev.attested.attestation;
+
+import dev.attested.attestation.AttestationException.Code;
+import dev.attested.attestation.VerifiedAttestation.TimeMode;
+import dev.attested.cose.CoseException;
+import dev.attested.cose.Es384;
+import dev.attested.pcr.Pcr;
+import java.io.ByteArrayInputStream;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXReason;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+
+/**
+ * Verifies Nitro Enclaves attestation documents (ATTESTATION.md §10): framing and schema, the certificate path
+ * leaf → cabundle (reversed) → pinned trust anchor at the verification instant, the ES384 COSE signature,
+ * freshness, debug mode and the caller's {@link Expectations}. It returns a {@link VerifiedAttestation} or throws
+ * one {@link AttestationException}; it never returns a partial result.
+ *
+ * <p>Instances are immutable apart from a bounded cache and safe to share between threads. Intermediate chains
+ * are validated with the JDK's PKIX validator the first time their exact bytes are seen; afterwards a document
+ * from the same instance costs the leaf certificate's signature and the COSE signature (Bouncy Castle's fast
+ * P-384), while the validity of every certificate at the verification instant is still checked each time.
+ */
+public final class AttestationVerifier {
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+    private static final String ECDSA_WITH_SHA384 = "1.2.840.10045.4.3.3";
+    private static final Set<String> LEAF_CRITICAL_EXTENSIONS = Set.of("2.5.29.19", "2.5.29.15");
+    private static final int CHAIN_CACHE_SIZE = 64;
+    private static final int LEAF_CACHE_SIZE = 256;
+
+    private final List<Anchor> anchors;
+    private final TimeMode timeMode;
+    private final Clock clock;
+    private final Instant fixedInstant;
+    private final Duration maxAge;
+    private final Duration clockSkew;
+    private final Lru<ChainKey, ValidatedChain> chains = new Lru<>(CHAIN_CACHE_SIZE);
+    private final Lru<BytesKey, Leaf> leaves = new Lru<>(LEAF_CACHE_SIZE);
+
+    private AttestationVerifier(Builder b) {
+        List<Anchor> list = new ArrayList<>();
+        for (X509Certificate c : b.anchors.isEmpty() ? List.of(NitroRoots.awsG1()) : b.anchors) {
+            list.add(new Anchor(c, encoded(c)));
+        }
+        this.anchors = List.copyOf(list);
+        this.timeMode = b.timeMode;
+        this.clock = b.clock;
+        this.fixedInstant = b.fixedInstant;
+        this.maxAge = b.maxAge;
+        this.clockSkew = b.clockSkew;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Verifies with no PCR/nonce/user_data/public_key requirement (debug documents are still rejected). */
+    public VerifiedAttestation verify(byte[] document) {
+        return verify(document, Expectations.none());
+    }
+
+    /**
+     * Verifies one document.
+     *
+     * @throws AttestationException with the code of the first check that failed
+     */
+    public VerifiedAttestation verify(byte[] document, Expectations expectations) {
+        Objects.requireNonNull(expectations, "expectations");
+        UnverifiedDocument doc = UnverifiedDocument.parseEs384(document);
+        Leaf leaf = leaf(doc.certificateUnsafe());
+        try {
+            doc.cose().verifyEs384(leaf.key);
+        } catch (CoseException e) {
+            throw new AttestationException(Code.SIGNATURE_INVALID, "expected an ES384 signature by the leaf certificate's "
+                    + "key over the Sig_structure, found one that does not verify.", e);
+        }
+        Instant at = instantFor(doc);
+        ValidatedChain chain = validateChain(doc.cabundleUnsafe(), leaf, at);
+        Instant ts = doc.timestamp();
+        if (ts.isBefore(leaf.notBefore) || ts.isAfter(leaf.notAfter)) {
+            throw new AttestationException(Code.CERT_NOT_VALID_AT_TIME, "expected the document timestamp inside the leaf's validity "
+                    + leaf.notBefore + " .. " + leaf.notAfter + ", found " + ts + ".");
+        }
+        if (timeMode == TimeMode.NOW) {
+            checkFreshness(ts, at);
+        }
+        if (doc.isDebugMode() && !expectations.debugModeAllowed()) {
+            throw new AttestationException(Code.DEBUG_MODE,
+                    "expected a production enclave, found PCR0, PCR1 and PCR2 all zero (debug mode).");
+        }
+        checkExpectations(doc, expectations);
+        List<X509Certificate> path = new ArrayList<>();
+        path.add(leaf.cert);
+        for (int i = chain.intermediates.size() - 1; i >= 0; i--) {
+            path.add(chain.intermediates.get(i).cert);
+        }
+        path.add(chain.anchor.cert);
+        return new VerifiedAttestation(doc, path, at, timeMode);
+    }
+
+    private Instant instantFor(UnverifiedDocument doc) {
+        switch (timeMode) {
+            case DOCUMENT_TIMESTAMP:
+                return doc.timestamp();
+            case FIXED_INSTANT:
+                return fixedInstant;
+            default:
+                return clock.instant();
+        }
+    }
+
+    private void checkFreshness(Instant ts, Instant now) {
+        Duration age = Duration.between(ts, now);
+        if (age.compareTo(maxAge) > 0) {
+            throw new AttestationException(Code.DOCUMENT_TOO_OLD, "expected a document at most " + maxAge
+                    + " old, found one from " + ts + " (" + age + " before " + now + ").");
+        }
+        if (age.negated().compareTo(clockSkew) > 0) {
+            throw new AttestationException(Code.DOCUMENT_FROM_FUTURE, "expected a timestamp no later than " + now
+                    + " + " + clockSkew + " skew, found " + ts + ".");
+        }
+    }
+
+    // ---- certificates -------------------------------------------------------------------------------------
+
+    private Leaf leaf(byte[] der) {
+        BytesKey key = new BytesKey(der);
+        Leaf cached = leaves.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        X509Certificate cert = parseCertificate(der, "leaf certificate");
+        Es384.PublicKeyHandle handle;
+        try {
+            handle = Es384.publicKey(cert.getPublicKey());
+        } catch (CoseException e) {
+            throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf certificate to hold a P-384 key, found: "
+                    + e.getMessage() + ".", e);
+        }
+        Leaf leaf = new Leaf(cert, handle, cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(),
+                tbs(cert), cert.getSignature());
+        leaves.put(key, leaf);
+        return leaf;
+    }
+
+    private ValidatedChain validateChain(List<byte[]> bundle, Leaf leaf, Instant at) {
+        Anchor anchor = null;
+        for (Anchor a : anchors) {
+            if (Arrays.equals(a.der, bundle.get(0))) {
+                anchor = a;
+                break;
+            }
+        }
+        if (anchor == null) {
+            throw new AttestationException(Code.UNTRUSTED_ROOT, "expected cabundle[0] to be a trusted root ("
+                    + describeAnchors() + "), found a certificate with SHA-256 " + sha256(bundle.get(0)) + ".");
+        }
+        ChainKey key = new ChainKey(anchors.indexOf(anchor), bundle.subList(1, bundle.size()));
+        ValidatedChain chain = chains.get(key);
+        boolean firstSight = chain == null;
+        if (firstSight) {
+            chain = parseIntermediates(anchor, bundle);
+        }
+        checkValidity(chain, leaf, at);
+        checkLeaf(leaf, chain.issuerOfLeaf());
+        if (firstSight) {
+            pkix(chain, leaf, at);
+            chains.put(key, chain);
+        }
+        return chain;
+    }
+
+    private ValidatedChain parseIntermediates(Anchor anchor, List<byte[]> bundle) {
+        List<Ca> intermediates = new ArrayList<>();
+        for (int i = 1; i < bundle.size(); i++) {
+            X509Certificate c = parseCertificate(bundle.get(i), "cabundle[" + i + "]");
+            if (!ECDSA_WITH_SHA384.equals(c.getSigAlgOID())) {
+                throw new AttestationException(Code.CHAIN_INVALID, "expected cabundle[" + i
+                        + "] signed with ecdsa-with-SHA384, found " + c.getSigAlgName() + ".");
+            }
+            try {
+                intermediates.add(new Ca(c, Es384.publicKey(c.getPublicKey())));
+            } catch (CoseException e) {
+                throw new AttestationException(Code.CHAIN_INVALID, "expected cabundle[" + i + "] to hold a P-384 key, found: "
+                        + e.getMessage() + ".", e);
+            }
+        }
+        Es384.PublicKeyHandle anchorKey = null;
+        try {
+            anchorKey = Es384.publicKey(anchor.cert.getPublicKey());
+        } catch (CoseException e) {
+            // a non-P-384 anchor can still anchor P-384 intermediates through PKIX; it cannot sign a leaf directly
+        }
+        Ca anchorCa = new Ca(anchor.cert, anchorKey);
+        return new ValidatedChain(anchor, anchorCa, List.copyOf(intermediates));
+    }
+
+    private void checkValidity(ValidatedChain chain, Leaf leaf, Instant at) {
+        Instant notBeforeLimit = timeMode == TimeMode.NOW ? at.plus(clockSkew) : at;
+        checkWindow("the trust anchor " + chain.anchorCa.cert.getSubjectX500Principal(), chain.anchorCa.notBefore,
+                chain.anchorCa.notAfter, at, notBeforeLimit);
+        for (int i = 0; i < chain.intermediates.size(); i++) {
+            Ca ca = chain.intermediates.get(i);
+            checkWindow("cabundle[" + (i + 1) + "] " + ca.cert.getSubjectX500Principal(), ca.notBefore, ca.notAfter, at,
+                    notBeforeLimit);
+        }
+        checkWindow("the leaf " + leaf.cert.getSubjectX500Principal(), leaf.notBefore, leaf.notAfter, at, notBeforeLimit);
+    }
+
+    private static void checkWindow(String what, Instant notBefore, Instant notAfter, Instant at, Instant notBeforeLimit) {
+        if (notBefore.isAfter(notBeforeLimit) || notAfter.isBefore(at)) {
+            throw new AttestationException(Code.CERT_NOT_VALID_AT_TIME, "expected " + what + " to be valid at " + at
+                    + ", found it valid " + notBefore + " .. " + notAfter + ".");
+        }
+    }
+
+    private static void checkLeaf(Leaf leaf, Ca issuer) {
+        X509Certificate c = leaf.cert;
+        if (!ECDSA_WITH_SHA384.equals(c.getSigAlgOID())) {
+            throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf signed with ecdsa-with-SHA384, found "
+                    + c.getSigAlgName() + ".");
+        }
+        if (!c.getIssuerX500Principal().equals(issuer.cert.getSubjectX500Principal())) {
+            throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf issued by "
+                    + issuer.cert.getSubjectX500Principal() + ", found issuer " + c.getIssuerX500Principal() + ".");
+        }
+        if (!issuer.verifier().verifyDer(leaf.tbs, leaf.signature)) {
+            throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf certificate signed by "
+                    + issuer.cert.getSubjectX500Principal() + ", found a signature that does not verify.");
+        }
+        if (c.getBasicConstraints() != -1) {
+            throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf to be an end entity (CA:FALSE), found a CA certificate.");
+        }
+        boolean[] ku = c.getKeyUsage();
+        if (ku == null || !ku[0]) {
+            throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf's keyUsage to include digitalSignature, found "
+                    + (ku == null ? "no keyUsage" : "it missing") + ".");
+        }
+        Set<String> critical = c.getCriticalExtensionOIDs();
+        if (critical != null) {
+            for (String oid : critical) {
+                if (!LEAF_CRITICAL_EXTENSIONS.contains(oid)) {
+                    throw new AttestationException(Code.CHAIN_INVALID, "expected only basicConstraints and keyUsage as "
+                            + "critical leaf extensions, found critical " + oid + ".");
+                }
+            }
+        }
+    }
+
+    private void pkix(ValidatedChain chain, Leaf leaf, Instant at) {
+        List<X509Certificate> path = new ArrayList<>();
+        path.add(leaf.cert);
+        for (int i = chain.intermediates.size() - 1; i >= 0; i--) {
+            path.add(chain.intermediates.get(i).cert);
+        }
+        // Every window was checked above (with the skew allowance); PKIX checks signatures, names and constraints.
+        Instant date = at;
+        for (X509Certificate c : path) {
+            Instant nb = c.getNotBefore().toInstant();
+            if (date.isBefore(nb)) {
+                date = nb;
+            }
+        }
+        try {
+            CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
+            PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(chain.anchor.cert, null)));
+            params.setRevocationEnabled(false);
+            params.setDate(Date.from(date));
+            CertPathValidator.getInstance("PKIX").validate(certPath, params);
+        } catch (CertPathValidatorException e) {
+            String where = e.getIndex() >= 0 && e.getIndex() < path.size()
+                    ? " at " + (e.getIndex() == 0 ? "the leaf" : "cabundle[" + (path.size() - e.getIndex()) + "]")
+                    : "";
+            if (e.getReason() == PKIXReason.NO_TRUST_ANCHOR) {
+                // cabundle[0] is the trusted root, so the intermediates do not link up to it
+                throw new AttestationException(Code.CHAIN_INVALID, "expected cabundle[1] issued by the trusted root "
+                        + chain.anchor.cert.getSubjectX500Principal() + ", found no path to it: " + e.getMessage() + ".", e);
+            }
+            if (e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
+                    || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+                throw new AttestationException(Code.CERT_NOT_VALID_AT_TIME, e.getMessage() + where + ".", e);
+            }
+            throw new AttestationException(Code.CHAIN_INVALID, "expected a valid certificate path to the trusted root, found"
+                    + where + ": " + e.getMessage() + ".", e);
+        } catch (GeneralSecurityException e) {
+            throw new AttestationException(Code.CHAIN_INVALID, "the certificate path could not be validated: " + e.getMessage() + ".", e);
+        }
+    }
+
+    private static X509Certificate parseCertificate(byte[] der, String what) {
+        try {
+            X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new ByteArrayInputStream(der));
+            if (!Arrays.equals(c.getEncoded(), der)) {
+                throw new AttestationException(Code.CHAIN_INVALID, "expected " + what
+                        + " as exactly one DER X.509 certificate, found extra or re-encoded bytes.");
+            }
+            return c;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            if (e instanceof AttestationException ae) {
+                throw ae;
+            }
+            throw new AttestationException(Code.CHAIN_INVALID, "expected " + what + " as a DER X.509 certificate, found bytes "
+                    + "that do not parse: " + e.getMessage() + ".", e);
+        }
+    }
+
+    private static byte[] tbs(X509Certificate c) {
+        try {
+            return c.getTBSCertificate();
+        } catch (GeneralSecurityException e) {
+            throw new AttestationException(Code.CHAIN_INVALID, "cannot encode the leaf's TBSCertificate.", e);
+        }
+    }
+
+    private static byte[] encoded(X509Certificate c) {
+        try {
+            return c.getEncoded();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("trust anchor cannot be encoded", e);
+        }
+    }
+
+    private String describeAnchors() {
+        StringBuilder sb = new StringBuilder();
+        for (Anchor a : anchors) {
+            if (sb.length() > 0) {
+                sb.append(" or ");
+            }
+            sb.append(a.cert.getSubjectX500Principal()).append(" SHA-256 ").append(sha256(a.der));
+        }
+        return sb.toString();
+    }
+
+    private static String sha256(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- expectations -------------------------------------------------------------------------------------
+
+    private static void checkExpectations(UnverifiedDocument doc, Expectations ex) {
+        List<SortedMap<Integer, Pcr>> sets = ex.pcrSets();
+        if (!sets.isEmpty()) {
+            List<String> mismatches = new ArrayList<>();
+            boolean matched = false;
+            for (SortedMap<Integer, Pcr> set : sets) {
+                String m = pcrMismatch(doc, set);
+                if (m == null) {
+                    matched = true;
+                    break;
+                }
+                mismatches.add(m);
+            }
+            if (!matched) {
+                String detail = sets.size() == 1 ? mismatches.get(0)
+                        : "no accepted PCR set matches (" + sets.size() + " sets); " + String.join("; ", mismatches);
+                throw new AttestationException(Code.PCR_MISMATCH, detail + ".");
+            }
+        }
+        requireEqual(Code.NONCE_MISMATCH, "nonce", ex.nonceUnsafe(), doc.nonceUnsafe());
+        requireEqual(Code.USER_DATA_MISMATCH, "user_data", ex.userDataUnsafe(), doc.userDataUnsafe());
+        requireEqual(Code.PUBLIC_KEY_MISMATCH, "public_key", ex.publicKeyUnsafe(), doc.publicKeyUnsafe());
+    }
+
+    private static String pcrMismatch(UnverifiedDocument doc, SortedMap<Integer, Pcr> set) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Integer, Pcr> e : set.entrySet()) {
+            Pcr found = doc.pcrs().get(e.getKey());
+            if (!e.getValue().equals(found)) {
+                out.add("PCR" + e.getKey() + " expected " + e.getValue().hex() + ", found "
+                        + (found == null ? "absent" : found.hex()));
+            }
+        }
+        return out.isEmpty() ? null : String.join(", ", out);
+    }
+
+    private static void requireEqual(Code code, String field, byte[] expected, byte[] found) {
+        if (expected == null) {
+            return;
+        }
+        if (found == null || !MessageDigest.isEqual(expected, found)) {
+            throw new AttestationException(code, "expected " + field + " " + shortHex(expected) + " (" + expected.length
+                    + " bytes), found " + (found == null ? "none" : shortHex(found) + " (" + found.length + " bytes)") + ".");
+        }
+    }
+
+    private static String shortHex(byte[] b) {
+        String h = HexFormat.of().formatHex(b, 0, Math.min(b.length, 64));
+        return b.length > 64 ? h + "…" : h;
+    }
+
+    // ---- value types and cache ----------------------------------------------------------------------------
+
+    private record Anchor(X509Certificate cert, byte[] der) {}
+
+    private record Leaf(X509Certificate cert, Es384.PublicKeyHandle key, Instant notBefore, Instant notAfter, byte[] tbs,
+            byte[] signature) {}
+
+    private static final class Ca {
+        final X509Certificate cert;
+        final Es384.PublicKeyHandle key;
+        final Instant notBefore;
+        final Instant notAfter;
+
+        Ca(X509Certificate cert, Es384.PublicKeyHandle key) {
+            this.cert = cert;
+            this.key = key;
+            this.notBefore = cert.getNotBefore().toInstant();
+            this.notAfter = cert.getNotAfter().toInstant();
+        }
+
+        Es384.PublicKeyHandle verifier() {
+            if (key == null) {
+                throw new AttestationException(Code.CHAIN_INVALID, "expected a P-384 trust anchor key to verify the leaf.");
+            }
+            return key;
+        }
+    }
+
+    private record ValidatedChain(Anchor anchor, Ca anchorCa, List<Ca> intermediates) {
+        /** The certificate that must have issued the leaf: the last intermediate, or the anchor itself. */
+        Ca issuerOfLeaf() {
+            return intermediates.isEmpty() ? anchorCa : intermediates.get(intermediates.size() - 1);
+        }
+    }
+
+    private static final class BytesKey {
+        private final byte[] bytes;
+        private final int hash;
+
+        BytesKey(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BytesKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private static final class ChainKey {
+        private final int anchor;
+        private final byte[][] ders;
+        private final int hash;
+
+        ChainKey(int anchor, List<byte[]> ders) {
+            this.anchor = anchor;
+            this.ders = ders.toArray(new byte[0][]);
+            this.hash = 31 * anchor + Arrays.deepHashCode(this.ders);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ChainKey k && k.hash == hash && k.anchor == anchor && Arrays.deepEquals(k.ders, ders);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    private static final class Lru<K, V> {
+        private final LinkedHashMap<K, V> map;
+
+        Lru(int capacity) {
+            this.map = new LinkedHashMap<>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        synchronized V get(K key) {
+            return map.get(key);
+        }
+
+        synchronized void put(K key, V value) {
+            map.put(key, value);
+        }
+    }
+
+    // ---- builder ------------------------------------------------------------------------------------------
+
+    /** Configures trust anchors and the verification instant. */
+    public static final class Builder {
+        private final List<X509Certificate> anchors = new ArrayList<>();
+        private TimeMode timeMode = TimeMode.NOW;
+        private Clock clock = Clock.systemUTC();
+        private Instant fixedInstant;
+        private Duration maxAge = DEFAULT_MAX_AGE;
+        private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+
+        private Builder() {}
+
+        /** Adds a trusted root (default when none is added: {@link NitroRoots#awsG1()}). */
+        public Builder trustAnchor(X509Certificate root) {
+            anchors.add(Objects.requireNonNull(root));
+            return this;
+        }
+
+        public Builder trustAnchors(Collection<X509Certificate> roots) {
+            roots.forEach(this::trustAnchor);
+            return this;
+        }
+
+        /** Verify at this clock's current instant, requiring documents at most {@link #maxAge} old (the default mode). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            this.timeMode = TimeMode.NOW;
+            return this;
+        }
+
+        /** Verify every certificate at a fixed instant (no age check). */
+        public Builder at(Instant instant) {
+            this.fixedInstant = Objects.requireNonNull(instant);
+            this.timeMode = TimeMode.FIXED_INSTANT;
+            return this;
+        }
+
+        /**
+         * Verify each document at its own timestamp, for archived documents and audits. This gives <strong>no
+         * replay protection</strong>: a genuine document verifies this way forever, and leaked leaf keys are never
+         * revoked. Bind documents to a fresh nonce when trust depends on freshness.
+         */
+        public Builder atDocumentTime() {
+            this.timeMode = TimeMode.DOCUMENT_TIMESTAMP;
+            return this;
+        }
+
+        /** Maximum document age in clock mode (default 5 minutes). */
+        public Builder maxAge(Duration maxAge) {
+            if (maxAge.isNegative()) {
+                throw new IllegalArgumentException("maxAge must not be negative: " + maxAge);
+            }
+            this.maxAge = maxAge;
+            return this;
+        }
+
+        /** How far a document's timestamp or a certificate's notBefore may lie ahead of the clock (default 30 s). */
+        public Builder clockSkew(Duration skew) {
+            if (skew.isNegative()) {
+                throw new IllegalArgumentException("clock skew must not be negative: " + skew);
+            }
+            this.clockSkew = skew;
+            return this;
+        }
+
+        public AttestationVerifier build() {
+            return new AttestationVerifier(this);
+        }
+    }
+}

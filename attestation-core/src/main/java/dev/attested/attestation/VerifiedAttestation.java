@@ -1,0 +1,87 @@
+package dev.attested.attestation;
+
+import dev.attested.pcr.Pcr;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * A document that passed every check of {@link AttestationVerifier}: framing, schema, certificate path to a
+ * trusted root at the verification instant, COSE signature, freshness, debug mode and the expectations. Only the
+ * verifier creates instances.
+ */
+public final class VerifiedAttestation {
+    private final UnverifiedDocument document;
+    private final List<X509Certificate> chain;
+    private final Instant verifiedAt;
+    private final TimeMode timeMode;
+
+    VerifiedAttestation(UnverifiedDocument document, List<X509Certificate> chain, Instant verifiedAt, TimeMode timeMode) {
+        this.document = document;
+        this.chain = List.copyOf(chain);
+        this.verifiedAt = verifiedAt;
+        this.timeMode = timeMode;
+    }
+
+    /** How the verification instant was chosen. */
+    public enum TimeMode {
+        /** The verifier's clock, with a maximum document age. */
+        NOW,
+        /** A fixed instant given by the caller. */
+        FIXED_INSTANT,
+        /** The document's own timestamp: no replay protection. */
+        DOCUMENT_TIMESTAMP
+    }
+
+    public String moduleId() {
+        return document.moduleId();
+    }
+
+    public Instant timestamp() {
+        return document.timestamp();
+    }
+
+    public SortedMap<Integer, Pcr> pcrs() {
+        return document.pcrs();
+    }
+
+    public Optional<Pcr> pcr(int index) {
+        return document.pcr(index);
+    }
+
+    public boolean isDebugMode() {
+        return document.isDebugMode();
+    }
+
+    public Optional<byte[]> publicKey() {
+        return document.publicKey();
+    }
+
+    public Optional<byte[]> userData() {
+        return document.userData();
+    }
+
+    public Optional<byte[]> nonce() {
+        return document.nonce();
+    }
+
+    /** The validated path: leaf first, then the bundle's intermediates towards the root, then the trust anchor. */
+    public List<X509Certificate> chain() {
+        return chain;
+    }
+
+    public X509Certificate leaf() {
+        return chain.get(0);
+    }
+
+    /** The instant at which every certificate was found valid. */
+    public Instant verifiedAt() {
+        return verifiedAt;
+    }
+
+    public TimeMode timeMode() {
+        return timeMode;
+    }
+}
