@@ -1,0 +1,40 @@
+package dev.attested.build;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * The build's fixed time, from Maven's {@code project.build.outputTimestamp} (ISO-8601 with offset, or whole
+ * seconds since the epoch — the two forms Maven accepts). Absent (null, empty, or the single character Maven
+ * uses to disable it) means the epoch: an EIF never carries the wall clock.
+ */
+public final class OutputTimestamp {
+    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
+
+    private OutputTimestamp() {}
+
+    /** Parses the property value. */
+    public static Instant parse(String value) {
+        if (value == null || value.trim().length() <= 1) {
+            return Instant.EPOCH;
+        }
+        String v = value.trim();
+        if (v.matches("[0-9]+")) {
+            return Instant.ofEpochSecond(Long.parseLong(v));
+        }
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new BuildException(BuildException.Code.TIMESTAMP_INVALID, "project.build.outputTimestamp '" + v
+                    + "' is neither ISO-8601 with an offset (2026-01-01T00:00:00Z) nor epoch seconds");
+        }
+    }
+
+    /** The EIF metadata form nitro-cli uses: RFC 3339 in UTC with {@code +00:00}, e.g. {@code 2026-01-01T00:00:00+00:00}. */
+    public static String eifBuildTime(Instant instant) {
+        return RFC3339.format(instant.atOffset(ZoneOffset.UTC));
+    }
+}

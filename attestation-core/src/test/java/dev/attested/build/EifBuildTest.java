@@ -1,0 +1,165 @@
+package dev.attested.build;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.attested.pcr.Pcr;
+import dev.attested.pcr.PcrManifest;
+import dev.attested.ramdisk.BootstrapRamdisk;
+import dev.attested.ramdisk.TestImages;
+import dev.attested.ramdisk.TestImages.Layer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EifBuildTest {
+    static final Instant TIME = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    static Path image(Path file) throws IOException {
+        return TestImages.dockerSave(file, TestImages.config("[\"/app/run\"]", null, "[\"A=1\"]"),
+                new Layer().dir("app", 0755, 1700000000L).file("app/run", 0755, 1700000000L, "#!/bin/sh\necho hi\n"));
+    }
+
+    private EifBuild build(Path root) throws IOException {
+        BootBlobs blobs = BootBlobs.load(FakeBlobs.create(root.resolve("blobs")));
+        return new EifBuild().fromImage(blobs, image(root.resolve("image.tar")),
+                        new PcrManifest.Image("app", "1.0", null, "scratch"))
+                .imageName("app", "1.0").buildTime(TIME).buildTool("attestation-maven-plugin", "test")
+                .output(root.resolve("out"), "app-1.0.eif", root.resolve("work"));
+    }
+
+    @Test
+    void nativeBuildWritesEifAndManifestWhosePcrsMeasureTheFile() throws IOException {
+        EifBuild.Result r = build(dir).buildNative();
+        assertEquals(dir.resolve("out/app-1.0.eif"), r.eif());
+        assertEquals(dir.resolve("out/pcr-manifest.json"), r.manifestFile());
+        PcrManifest m = PcrManifest.read(r.manifestFile());
+        assertEquals(EifAssembly.measure(r.eif()), m.pcrValues());
+        assertEquals(BootBlobs.sha256(r.eif()), m.eif().sha256());
+        assertEquals("native", m.mode());
+        assertEquals("2026-01-01T00:00:00Z", m.outputTimestamp());
+        assertEquals(FakeBlobs.CMDLINE, m.cmdline());
+        assertEquals(BootBlobs.sha256(dir.resolve("blobs/nsm.ko")), m.blobs().get("nsm.ko"));
+        assertEquals(m.pcrs().get(0), m.kmsConditions().get("kms:RecipientAttestation:ImageSha384"));
+    }
+
+    /** PCR1 covers kernel, cmdline and the bootstrap ramdisk only: it is a function of the blobs. */
+    @Test
+    void pcr1DependsOnlyOnTheBlobs() throws IOException {
+        EifBuild.Result r = build(dir).buildNative();
+        ByteArrayOutputStream bootstrap = new ByteArrayOutputStream();
+        BootstrapRamdisk.write(dir.resolve("blobs/init"), dir.resolve("blobs/nsm.ko"), bootstrap);
+        java.security.MessageDigest d;
+        try {
+            d = java.security.MessageDigest.getInstance("SHA-384");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        d.update(Files.readAllBytes(dir.resolve("blobs/bzImage")));
+        d.update(FakeBlobs.CMDLINE.getBytes());
+        d.update(bootstrap.toByteArray());
+        assertEquals(Pcr.ofContentDigest(d.digest()), r.manifest().pcrValues().get(1));
+    }
+
+    @Test
+    void sameInputsInAnotherDirectoryGiveIdenticalFiles() throws IOException {
+        EifBuild.Result a = build(dir.resolve("a")).buildNative();
+        EifBuild.Result b = build(dir.resolve("b")).buildNative();
+        assertArrayEquals(Files.readAllBytes(a.eif()), Files.readAllBytes(b.eif()));
+        assertArrayEquals(Files.readAllBytes(a.manifestFile()), Files.readAllBytes(b.manifestFile()));
+    }
+
+    @Test
+    void unreadableImageLeavesNoOutputFiles() throws IOException {
+        EifBuild b = build(dir);
+        Files.writeString(dir.resolve("image.tar"), "not a tarball");
+        assertThrows(RuntimeException.class, b::buildNative);
+        try (var files = Files.list(dir.resolve("out"))) {
+            assertEquals(List.of(), files.toList());
+        }
+    }
+
+    @Test
+    void explicitKernelCmdlineAndRamdisksNeedNoBlobs() throws IOException {
+        Path kernel = Files.writeString(dir.resolve("kernel"), "KERNEL-BYTES");
+        Path r0 = Files.writeString(dir.resolve("r0"), "RAMDISK-0");
+        Path r1 = Files.writeString(dir.resolve("r1"), "RAMDISK-1-APP");
+        EifBuild.Result r = new EifBuild().explicit(Arch.X86_64, kernel, null, "console=ttyS0", List.of(r0, r1))
+                .output(dir.resolve("out"), "x.eif", dir.resolve("work")).buildNative();
+        assertEquals("explicit", r.manifest().mode());
+        assertEquals(Pcr.ofContent("KERNEL-BYTESconsole=ttyS0RAMDISK-0RAMDISK-1-APP".getBytes()),
+                r.manifest().pcrValues().get(0));
+        assertEquals(Pcr.ofContent("RAMDISK-1-APP".getBytes()), r.manifest().pcrValues().get(2));
+        assertEquals(BootBlobs.sha256(r1), r.manifest().blobs().get("r1"));
+    }
+
+    @Test
+    void explicitBuildWithoutRamdisksIsRejected() throws IOException {
+        Path kernel = Files.writeString(dir.resolve("kernel"), "K");
+        BuildException e = assertThrows(BuildException.class, () -> new EifBuild()
+                .explicit(Arch.X86_64, kernel, null, "c", List.of()).output(dir, "x.eif", dir).buildNative());
+        assertEquals(BuildException.Code.INPUT_INVALID, e.code());
+    }
+
+    private NitroCli standIn(String pcrSource) throws IOException {
+        // Writes the native EIF it is given as its output and prints measurements taken from a file.
+        Path s = dir.resolve("nitro-cli");
+        Files.writeString(s, "#!/bin/sh\n"
+                + "if [ \"$1\" = --version ]; then echo 'Nitro CLI 1.4.2'; exit 0; fi\n"
+                + "while [ $# -gt 0 ]; do if [ \"$1\" = --output-file ]; then out=$2; fi; shift; done\n"
+                + "cp \"" + dir.resolve("native.eif") + "\" \"$out\"\n"
+                + "echo 'Start building the Enclave Image...' >&2\n"
+                + "cat \"" + pcrSource + "\"\n");
+        Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return new NitroCli(s.toString(), Map.of(), Duration.ofSeconds(30));
+    }
+
+    private static String json(SortedMap<Integer, Pcr> pcrs) {
+        return "{\n  \"Measurements\": {\n    \"HashAlgorithm\": \"Sha384 { ... }\",\n    \"PCR0\": \"" + pcrs.get(0).hex()
+                + "\",\n    \"PCR1\": \"" + pcrs.get(1).hex() + "\",\n    \"PCR2\": \"" + pcrs.get(2).hex() + "\"\n  }\n}\n";
+    }
+
+    @Test
+    void nitroCliModeKeepsItsEifWhenItsPcrsMatchTheFileAndReportsTheNativeComparison() throws IOException {
+        EifBuild.Result nat = build(dir.resolve("n")).buildNative();
+        Files.copy(nat.eif(), dir.resolve("native.eif"));
+        Files.writeString(dir.resolve("pcrs.json"), json(nat.manifest().pcrValues()));
+        EifBuild.Result r = build(dir.resolve("c")).buildWithNitroCli(standIn(dir.resolve("pcrs.json").toString()), "app:1.0");
+        assertEquals("nitro-cli", r.manifest().mode());
+        assertEquals(nat.manifest().pcrs(), r.manifest().pcrs());
+        assertEquals(nat.manifest().pcrValues(), r.nativePcrs().orElseThrow());
+    }
+
+    @Test
+    void nitroCliModeFailsWhenItsReportedPcrsDifferFromTheFile() throws IOException {
+        EifBuild.Result nat = build(dir.resolve("n")).buildNative();
+        Files.copy(nat.eif(), dir.resolve("native.eif"));
+        SortedMap<Integer, Pcr> wrong = new java.util.TreeMap<>(nat.manifest().pcrValues());
+        wrong.put(2, Pcr.ofContent(new byte[] {1}));
+        Files.writeString(dir.resolve("pcrs.json"), json(wrong));
+        EifBuild b = build(dir.resolve("c"));
+        BuildException e = assertThrows(BuildException.class,
+                () -> b.buildWithNitroCli(standIn(dir.resolve("pcrs.json").toString()), "app:1.0"));
+        assertEquals(BuildException.Code.NITRO_CLI_MISMATCH, e.code());
+        assertFalse(Files.exists(dir.resolve("c/out/app-1.0.eif")), "no EIF under the final name");
+        assertFalse(Files.exists(dir.resolve("c/out/pcr-manifest.json")));
+        try (var files = Files.list(dir.resolve("c/out"))) {
+            assertTrue(files.toList().isEmpty(), "no temporary files left behind");
+        }
+    }
+}

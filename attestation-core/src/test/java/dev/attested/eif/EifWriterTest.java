@@ -1,0 +1,198 @@
+package dev.attested.eif;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.attested.pcr.Pcr;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** EIF.md §3–§6 and the vectors of §14. */
+class EifWriterTest {
+    /** The 238-byte metadata of EIF.md §4.3 / §14 row 3. */
+    static final String SYNTHETIC_METADATA = "{\"ImageName\":\"test\",\"ImageVersion\":\"1.0\",\"BuildMetadata\":"
+            + "{\"BuildTime\":\"1970-01-01T00:00:00+00:00\",\"BuildTool\":\"eif_build\",\"BuildToolVersion\":\"0.3.1\","
+            + "\"OperatingSystem\":\"OS\",\"KernelVersion\":\"kernel\"},\"DockerInfo\":null,\"CustomMetadata\":null}";
+
+    static EifMetadata syntheticMetadata() {
+        return EifMetadata.of("test", "1.0",
+                EifMetadata.BuildMetadata.of(Instant.EPOCH, "eif_build", "0.3.1", "OS", "kernel"));
+    }
+
+    /** Writes the §14 row 3 inputs to {@code dir} and returns a writer for them. */
+    static EifWriter.Builder synthetic(Path dir) throws Exception {
+        Path kernel = Files.write(dir.resolve("kernel"), "KERNEL-BYTES".getBytes(StandardCharsets.US_ASCII));
+        Path r0 = Files.write(dir.resolve("r0"), "RAMDISK-0".getBytes(StandardCharsets.US_ASCII));
+        Path r1 = Files.write(dir.resolve("r1"), "RAMDISK-1-APP".getBytes(StandardCharsets.US_ASCII));
+        return EifWriter.builder().kernel(kernel).cmdline("console=ttyS0").metadata(syntheticMetadata())
+                .ramdisk(r0).ramdisk(r1);
+    }
+
+    @Test
+    void metadataOfTheSyntheticVectorIsTheSpecs238Bytes() {
+        byte[] json = syntheticMetadata().toSectionBytes();
+        assertEquals(SYNTHETIC_METADATA, new String(json, StandardCharsets.UTF_8));
+        assertEquals(238, json.length);
+    }
+
+    @Test
+    void syntheticEifMatchesVector3ByteForByte(@TempDir Path dir) throws Exception {
+        EifWriter.WrittenEif eif = synthetic(dir).build().write(dir.resolve("out/test.eif"));
+        byte[] file = Files.readAllBytes(eif.file());
+
+        assertEquals(893, file.length);
+        assertEquals(893, eif.size());
+        assertEquals("65c726f134bec6635b3e456f5e8cb888612f0e1aedcb1ea054ca8b6cb520d55c",
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file)));
+        assertEquals(0x443a3533L, eif.crc32());
+        EifHeader header = EifHeader.decode(file);
+        assertEquals(List.of(548L, 572L, 597L, 847L, 868L), header.sectionOffsets());
+        assertEquals(List.of(12L, 13L, 238L, 9L, 13L), header.sectionSizes());
+        assertEquals(0x443a3533L, header.crc32());
+        assertEquals("2e65696600040000000000004000000000000000000000020000000500000000000002240000000000000"
+                + "23c", HexFormat.of().formatHex(file, 0, 44));
+    }
+
+    @Test
+    void syntheticEifMeasurementsAreVector3() throws Exception {
+        Path dir = Files.createTempDirectory("eif");
+        EifMeasurements m = synthetic(dir).build().write(dir.resolve("test.eif")).measurements();
+        assertEquals("1f1d207cb2d4484930d0f823e8b833169036bebc1fb4ef5449161fcbd9498f1fc52867a9a704cfe12e3ce677c337ada0", m.pcr0().hex());
+        assertEquals("a85c761fc79b20dc65c344a9b3e98033982da0f0aea81862e824b1f37386f739456cdc4dbc050449b98f960d3d38e2b9", m.pcr1().hex());
+        assertEquals("22e24471c39d3664a951ec258b0b63778ddade72ec66cc6769f7bcff41b53745b210ce9647c1b65c8abb227063dbfaeb", m.pcr2().hex());
+        assertTrue(m.pcr8().isEmpty());
+    }
+
+    @Test
+    void crcIsOverHeaderWithoutItsCrcFieldThenAllSections(@TempDir Path dir) throws Exception {
+        byte[] file = Files.readAllBytes(synthetic(dir).build().write(dir.resolve("a.eif")).file());
+        CRC32 crc = new CRC32();
+        crc.update(file, 0, 544);
+        crc.update(file, 548, file.length - 548);
+        assertEquals(crc.getValue(), EifHeader.decode(file).crc32());
+    }
+
+    @Test
+    void pcrOfEmptyContentIsVector1() {
+        assertEquals("21b9efbc184807662e966d34f390821309eeac6802309798826296bf3e8bec7c10edb30948c90ba67310f7b964fc500a",
+                Pcr.ofContent(new byte[0]).hex());
+    }
+
+    @Test
+    void pcrOfAbcIsVector2() {
+        assertEquals("93732e3733514a841c982cfa75ea76ab55fe011acb9cd980ef4523913c65be1b0998e04d77f8c174f81a82151619ca40",
+                Pcr.ofContent("abc".getBytes(StandardCharsets.US_ASCII)).hex());
+    }
+
+    @Test
+    void singleRamdiskImageHasPcr1EqualPcr0AndEmptyPcr2(@TempDir Path dir) throws Exception {
+        Path kernel = Files.write(dir.resolve("k"), new byte[] {1, 2, 3});
+        Path r0 = Files.write(dir.resolve("r0"), new byte[] {4});
+        EifMeasurements m = EifWriter.builder().kernel(kernel).cmdline("x").metadata(syntheticMetadata()).ramdisk(r0)
+                .build().write(dir.resolve("one.eif")).measurements();
+        assertEquals(m.pcr0(), m.pcr1());
+        assertEquals(Pcr.ofContent(new byte[0]), m.pcr2());
+        assertEquals(Pcr.ofContent(new byte[] {1, 2, 3, 'x', 4}), m.pcr0());
+    }
+
+    @Test
+    void applicationRamdisksLargerThanOneChunkAreMeasuredInOrder(@TempDir Path dir) throws Exception {
+        byte[] a = new byte[Measurer.CHUNK * 3 + 17];
+        byte[] b = new byte[Measurer.CHUNK + 5];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (byte) (i * 31);
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (i * 7 + 3);
+        }
+        Path kernel = Files.write(dir.resolve("k"), new byte[] {9});
+        Path r0 = Files.write(dir.resolve("r0"), new byte[] {8});
+        Path r1 = Files.write(dir.resolve("r1"), a);
+        Path r2 = Files.write(dir.resolve("r2"), b);
+        EifMeasurements m = EifWriter.builder().kernel(kernel).cmdline("c").metadata(syntheticMetadata())
+                .ramdisks(List.of(r0, r1, r2)).build().write(dir.resolve("big.eif")).measurements();
+        MessageDigest app = MessageDigest.getInstance("SHA-384");
+        app.update(a);
+        app.update(b);
+        assertEquals(Pcr.ofContentDigest(app.digest()), m.pcr2());
+        MessageDigest image = MessageDigest.getInstance("SHA-384");
+        image.update(new byte[] {9, 'c', 8});
+        image.update(a);
+        image.update(b);
+        assertEquals(Pcr.ofContentDigest(image.digest()), m.pcr0());
+    }
+
+    @Test
+    void aarch64SetsHeaderFlagBitZero(@TempDir Path dir) throws Exception {
+        byte[] file = Files.readAllBytes(synthetic(dir).architecture(EifArchitecture.AARCH64).build()
+                .write(dir.resolve("arm.eif")).file());
+        assertEquals(0, file[6]);
+        assertEquals(1, file[7]);
+        assertEquals(EifArchitecture.AARCH64, EifHeader.decode(file).architecture());
+    }
+
+    @Test
+    void writingTwiceGivesIdenticalBytes(@TempDir Path dir) throws Exception {
+        EifWriter writer = synthetic(dir).build();
+        byte[] first = Files.readAllBytes(writer.write(dir.resolve("1.eif")).file());
+        byte[] second = Files.readAllBytes(writer.write(dir.resolve("2.eif")).file());
+        assertArrayEquals(first, second);
+    }
+
+    @Test
+    void missingRamdiskFileIsABadInputAndLeavesNoFileBehind(@TempDir Path dir) throws Exception {
+        EifWriter writer = synthetic(dir).ramdisk(dir.resolve("nope.cpio")).build();
+        Path target = dir.resolve("out/x.eif");
+        EifException e = assertThrows(EifException.class, () -> writer.write(target));
+        assertEquals(EifException.Code.EIF_BAD_INPUT, e.code());
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void failedWriteKeepsThePreviousFileAndRemovesTheTemporary(@TempDir Path dir) throws Exception {
+        Path target = dir.resolve("keep.eif");
+        Files.writeString(target, "previous");
+        Path kernelDir = Files.createDirectory(dir.resolve("kernel-is-a-directory"));
+        EifWriter writer = synthetic(dir).kernel(kernelDir).build();
+        assertEquals(EifException.Code.EIF_BAD_INPUT, assertThrows(EifException.class, () -> writer.write(target)).code());
+        assertEquals("previous", Files.readString(target));
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+        }
+    }
+
+    @Test
+    void imageWithoutRamdiskIsRefused(@TempDir Path dir) throws Exception {
+        Path kernel = Files.write(dir.resolve("k"), new byte[] {1});
+        EifException e = assertThrows(EifException.class, () -> EifWriter.builder().kernel(kernel).cmdline("c")
+                .metadata(syntheticMetadata()).build());
+        assertEquals(EifException.Code.EIF_BAD_INPUT, e.code());
+    }
+
+    @Test
+    void cmdlineWithNulIsRefused() {
+        EifException e = assertThrows(EifException.class, () -> EifWriter.builder().cmdline("a\0b"));
+        assertEquals(EifException.Code.EIF_BAD_INPUT, e.code());
+    }
+
+    @Test
+    void moreThan32SectionsAreRefused(@TempDir Path dir) throws Exception {
+        EifWriter.Builder b = synthetic(dir);
+        Path r = dir.resolve("r0");
+        for (int i = 0; i < 28; i++) {
+            b.ramdisk(r);
+        }
+        assertEquals(EifException.Code.EIF_BAD_INPUT, assertThrows(EifException.class, b::build).code());
+    }
+}

@@ -1,0 +1,196 @@
+package dev.attested.maven;
+
+import dev.attested.build.Arch;
+import dev.attested.build.BootBlobs;
+import dev.attested.build.BuildException;
+import dev.attested.build.EifBuild;
+import dev.attested.build.NitroCli;
+import dev.attested.build.OutputTimestamp;
+import dev.attested.pcr.PcrManifest;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.plugins.annotations.ResolutionScope;
+import org.apache.maven.project.MavenProject;
+import org.eclipse.aether.RepositorySystem;
+import org.eclipse.aether.RepositorySystemSession;
+import org.eclipse.aether.repository.RemoteRepository;
+
+/**
+ * Builds a reproducible EIF ({@code target/attestation/<artifactId>-<version>.eif}) and its
+ * {@code pcr-manifest.json}: the project's jar and runtime dependencies become an OCI image (Jib), the image
+ * becomes the customer ramdisk, the boot blobs the kernel and bootstrap ramdisk.
+ */
+@Mojo(name = "build-eif", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true,
+        requiresDependencyResolution = ResolutionScope.RUNTIME)
+public class BuildEifMojo extends AbstractMojo {
+    /** {@code native} (Java only) or {@code nitro-cli} (Docker + nitro-cli, PCRs cross-checked). */
+    @Parameter(property = "attestation.mode", defaultValue = "native")
+    String mode;
+    /** Blobs directory or {@code groupId:artifactId:version[:classifier]}; else NITRO_CLI_BLOBS, else the default. */
+    @Parameter(property = "attestation.blobs")
+    String blobs;
+    /** {@code x86_64} or {@code aarch64}; needed only when the blobs hold both kernels. */
+    @Parameter(property = "attestation.arch")
+    String arch;
+    /** {@code scratch}, {@code tar:///path/docker-save.tar}, or a registry reference pinned by digest. */
+    @Parameter(property = "attestation.baseImage", defaultValue = "scratch")
+    String baseImage;
+    /** Use this OCI/docker-save image tarball instead of building one. */
+    @Parameter(property = "attestation.imageTarball")
+    File imageTarball;
+    /** Container entrypoint; default {@code java -cp … mainClass} or {@code java -jar}. */
+    @Parameter(property = "attestation.entrypoint")
+    List<String> entrypoint;
+    /** Main class for the default entrypoint. */
+    @Parameter(property = "attestation.mainClass")
+    String mainClass;
+    /** Environment variables of the enclave process. */
+    @Parameter
+    Map<String, String> environment;
+    /** Files copied into the image root. */
+    @Parameter(property = "attestation.extraFiles", defaultValue = "${project.basedir}/src/main/enclave")
+    File extraFiles;
+    /** Explicit kernel (instead of blobs + image): the eif_build use case. */
+    @Parameter(property = "attestation.kernel")
+    File kernel;
+    /** Explicit kernel config, for the metadata OperatingSystem/KernelVersion. */
+    @Parameter(property = "attestation.kernelConfig")
+    File kernelConfig;
+    /** Explicit kernel command line (with {@code kernel}). */
+    @Parameter(property = "attestation.cmdline")
+    String cmdline;
+    /** Explicit ramdisks, in order (with {@code kernel}). */
+    @Parameter(property = "attestation.ramdisks")
+    List<File> ramdisks;
+    /** EC private key (PEM) to sign PCR0 with; adds PCR8. */
+    @Parameter(property = "attestation.signingKey")
+    File signingKey;
+    /** Signing certificate (PEM), with {@code signingKey}. */
+    @Parameter(property = "attestation.signingCertificate")
+    File signingCertificate;
+    /** EIF metadata ImageName. */
+    @Parameter(property = "attestation.imageName", defaultValue = "${project.artifactId}")
+    String imageName;
+    /** EIF metadata ImageVersion. */
+    @Parameter(property = "attestation.imageVersion", defaultValue = "${project.version}")
+    String imageVersion;
+    /** Build time for the EIF metadata and the image; never the wall clock. */
+    @Parameter(property = "attestation.outputTimestamp", defaultValue = "${project.build.outputTimestamp}")
+    String outputTimestamp;
+    /** Where the EIF, manifest and image tarball go. */
+    @Parameter(property = "attestation.outputDirectory", defaultValue = "${project.build.directory}/attestation")
+    File outputDirectory;
+    /** nitro-cli command for mode=nitro-cli. */
+    @Parameter(property = "attestation.nitroCli", defaultValue = "nitro-cli")
+    String nitroCli;
+    /** docker command Jib uses to load the image for mode=nitro-cli (default: docker on PATH). */
+    @Parameter(property = "attestation.docker")
+    File docker;
+    /** Skip this goal. */
+    @Parameter(property = "attestation.buildEif.skip", defaultValue = "false")
+    boolean skip;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    MavenProject project;
+    @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
+    RepositorySystemSession repositorySession;
+    @Component
+    RepositorySystem repositorySystem;
+
+    @Override
+    public void execute() throws MojoFailureException {
+        if (skip) {
+            getLog().info("build-eif skipped");
+            return;
+        }
+        try {
+            Instant time = OutputTimestamp.parse(outputTimestamp);
+            Path out = outputDirectory.toPath();
+            Path work = out.resolve("work");
+            String pluginVersion = getClass().getPackage().getImplementationVersion();
+            TreeMap<String, String> tools = new TreeMap<>(Map.of("attestation-maven-plugin",
+                    pluginVersion == null ? "dev" : pluginVersion, "java", String.valueOf(Runtime.version().feature())));
+            EifBuild build = new EifBuild().imageName(imageName, imageVersion).buildTime(time)
+                    .buildTool("attestation-maven-plugin", tools.get("attestation-maven-plugin"))
+                    .output(out, project.getArtifactId() + "-" + project.getVersion() + ".eif", work);
+            if (signingKey != null || signingCertificate != null) {
+                build.signing(path(signingKey), path(signingCertificate));
+            }
+            EifBuild.Result result;
+            if (kernel != null) {
+                build.tools(tools).explicit(arch == null ? Arch.X86_64 : Arch.parse(arch), kernel.toPath(),
+                        path(kernelConfig), cmdline == null ? "" : cmdline,
+                        ramdisks == null ? List.of() : ramdisks.stream().map(File::toPath).toList());
+                result = build.buildNative();
+            } else {
+                BootBlobs bootBlobs = BuildEifBlobs.resolve(blobs, System.getenv(),
+                        arch == null ? Optional.empty() : Optional.of(Arch.parse(arch)), work.resolve("blobs"),
+                        repositorySystem, repositorySession, project.getRemoteProjectRepositories());
+                getLog().info("Boot blobs: " + bootBlobs.directory() + " (" + bootBlobs.arch().id() + ")");
+                EnclaveImageBuilder images = imageBuilder(bootBlobs.arch(), time);
+                String reference = imageName + ":" + imageVersion;
+                PcrManifest.Image image;
+                Path tarball;
+                if (imageTarball != null) {
+                    tarball = imageTarball.toPath();
+                    image = new PcrManifest.Image(imageName, imageVersion, null, "tar://" + tarball.getFileName());
+                } else {
+                    images.validateBase();
+                    EnclaveImageBuilder.BuiltImage built = images.toTarball(out.resolve(project.getArtifactId()
+                            + "-" + project.getVersion() + "-image.tar"), reference, work.resolve("jib-cache"));
+                    tarball = built.tarball();
+                    image = new PcrManifest.Image(imageName, imageVersion, built.digest(), baseImage);
+                    getLog().info("Enclave image " + reference + " " + built.digest() + " -> " + tarball);
+                }
+                build.fromImage(bootBlobs, tarball, image);
+                if (EifBuild.NITRO_CLI.equals(mode)) {
+                    images.toDockerDaemon(reference, path(docker), work.resolve("jib-cache"));
+                    NitroCli cli = new NitroCli(nitroCli, Map.of("NITRO_CLI_BLOBS", bootBlobs.directory().toString(),
+                            "NITRO_CLI_ARTIFACTS", work.resolve("nitro-cli").toString()), Duration.ofMinutes(30));
+                    tools.put("nitro-cli", cli.version(work));
+                    result = build.tools(tools).buildWithNitroCli(cli, reference);
+                } else if (EifBuild.NATIVE.equals(mode)) {
+                    result = build.tools(tools).buildNative();
+                } else {
+                    throw new BuildException(BuildException.Code.INPUT_INVALID, "mode must be native or nitro-cli, not " + mode);
+                }
+            }
+            BuildEifReport.log(getLog(), result);
+        } catch (BuildException | dev.attested.ramdisk.RamdiskException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        }
+    }
+
+    private EnclaveImageBuilder imageBuilder(Arch a, Instant time) {
+        Artifact artifact = project.getArtifact();
+        Path jar = artifact == null || artifact.getFile() == null || !artifact.getFile().isFile() ? null
+                : artifact.getFile().toPath();
+        if (jar == null && imageTarball == null && "jar".equals(project.getPackaging())) {
+            throw new BuildException(BuildException.Code.INPUT_INVALID,
+                    "the project jar is not built yet: run 'mvn package' (build-eif binds to package), not the goal alone");
+        }
+        List<Path> deps = project.getArtifacts().stream()
+                .filter(x -> Artifact.SCOPE_COMPILE.equals(x.getScope()) || Artifact.SCOPE_RUNTIME.equals(x.getScope()))
+                .map(x -> x.getFile().toPath()).toList();
+        return new EnclaveImageBuilder(baseImage, jar, deps, path(extraFiles),
+                entrypoint == null ? List.of() : entrypoint, mainClass, environment == null ? Map.of() : environment,
+                time, a);
+    }
+
+    private static Path path(File f) {
+        return f == null ? null : f.toPath();
+    }
+}

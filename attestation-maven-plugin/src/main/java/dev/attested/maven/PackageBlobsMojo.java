@@ -1,0 +1,77 @@
+package dev.attested.maven;
+
+import dev.attested.build.Arch;
+import dev.attested.build.BootBlobs;
+import dev.attested.build.BuildException;
+import dev.attested.io.AtomicFiles;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.project.MavenProjectHelper;
+
+/**
+ * Packs a nitro-cli boot blobs directory into a deterministic zip and attaches it to the project, so teams can
+ * deploy their blobs to their own repository and build with {@code -Dattestation.blobs=groupId:artifactId:version:classifier}.
+ */
+@Mojo(name = "package-blobs", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
+public class PackageBlobsMojo extends AbstractMojo {
+
+    /** The blobs directory ({@code bzImage} or {@code Image}, its {@code .config}, cmdline, init, nsm.ko). */
+    @Parameter(property = "attestation.blobs", defaultValue = "/usr/share/nitro_enclaves/blobs")
+    private File blobsDirectory;
+
+    /** Architecture, only needed when the directory holds both kernels ({@code x86_64} or {@code aarch64}). */
+    @Parameter(property = "attestation.arch")
+    private String arch;
+
+    /** Classifier of the attached zip; defaults to the architecture ({@code x86_64}, {@code aarch64}). */
+    @Parameter(property = "attestation.blobsClassifier")
+    private String classifier;
+
+    /** Where the zip is written. */
+    @Parameter(property = "attestation.blobsZip",
+            defaultValue = "${project.build.directory}/attestation/${project.artifactId}-${project.version}-blobs.zip")
+    private File outputFile;
+
+    /** Skip this goal. */
+    @Parameter(property = "attestation.packageBlobs.skip", defaultValue = "false")
+    private boolean skip;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    private MavenProject project;
+
+    @Component
+    private MavenProjectHelper projectHelper;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("package-blobs skipped");
+            return;
+        }
+        try {
+            BootBlobs blobs = BootBlobs.load(blobsDirectory.toPath(),
+                    arch == null || arch.isBlank() ? Optional.empty() : Optional.of(Arch.parse(arch)));
+            Path zip = outputFile.toPath();
+            AtomicFiles.write(zip, blobs::writeZip);
+            String cls = classifier == null || classifier.isBlank() ? blobs.arch().id() : classifier;
+            projectHelper.attachArtifact(project, "zip", cls, zip.toFile());
+            getLog().info("Boot blobs (" + blobs.arch().id() + ") packed into " + zip + ", attached as "
+                    + project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion() + ":" + cls);
+            blobs.sha256().forEach((name, sha) -> getLog().info("  " + sha + "  " + name));
+        } catch (BuildException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new MojoExecutionException("cannot write " + outputFile + ": " + e.getMessage(), e);
+        }
+    }
+}

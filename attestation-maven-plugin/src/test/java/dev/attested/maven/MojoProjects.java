@@ -1,0 +1,76 @@
+package dev.attested.maven;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.maven.artifact.DefaultArtifact;
+import org.apache.maven.artifact.handler.DefaultArtifactHandler;
+import org.apache.maven.model.Model;
+import org.apache.maven.project.MavenProject;
+
+/** Small on-disk projects and a configured {@link BuildEifMojo} for tests, without a Maven runtime. */
+final class MojoProjects {
+    static final String CMDLINE = "reboot=k panic=30 pci=off nomodules console=ttyS0 i8042.noaux i8042.nomux "
+            + "i8042.nopnp i8042.dumbkbd random.trust_cpu=on";
+
+    private MojoProjects() {}
+
+    /** A project directory: target/app-1.0.jar, lib/dep-2.0.jar, src/main/enclave/etc/app.conf, blobs/. */
+    static Path create(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("target"));
+        Files.createDirectories(dir.resolve("lib"));
+        Files.createDirectories(dir.resolve("src/main/enclave/etc"));
+        Files.write(dir.resolve("target/app-1.0.jar"), bytes("PK\u0005\u0006application jar stand-in"));
+        Files.write(dir.resolve("lib/dep-2.0.jar"), bytes("PK\u0005\u0006dependency jar stand-in"));
+        Files.writeString(dir.resolve("src/main/enclave/etc/app.conf"), "port=5000\n");
+        Path blobs = Files.createDirectories(dir.resolve("blobs"));
+        byte[] kernel = new byte[32 * 1024];
+        for (int i = 0; i < kernel.length; i++) {
+            kernel[i] = (byte) (i * 13 + 1);
+        }
+        Files.write(blobs.resolve("bzImage"), kernel);
+        Files.writeString(blobs.resolve("bzImage.config"),
+                "#\n# Automatically generated file; DO NOT EDIT.\n# Linux/x86_64 4.14.256-209.484.amzn2.x86_64 Kernel Configuration\n");
+        Files.writeString(blobs.resolve("cmdline"), CMDLINE + "\n");
+        Files.write(blobs.resolve("init"), bytes("\u007fELF init stand-in"));
+        Files.write(blobs.resolve("nsm.ko"), bytes("\u007fELF nsm.ko stand-in"));
+        return dir;
+    }
+
+    static BuildEifMojo mojo(Path dir) {
+        Model model = new Model();
+        model.setGroupId("com.example");
+        model.setArtifactId("app");
+        model.setVersion("1.0");
+        model.setPackaging("jar");
+        MavenProject project = new MavenProject(model);
+        DefaultArtifact main = new DefaultArtifact("com.example", "app", "1.0", "compile", "jar", null,
+                new DefaultArtifactHandler("jar"));
+        main.setFile(dir.resolve("target/app-1.0.jar").toFile());
+        project.setArtifact(main);
+        DefaultArtifact dep = new DefaultArtifact("com.example", "dep", "2.0", "runtime", "jar", null,
+                new DefaultArtifactHandler("jar"));
+        dep.setFile(dir.resolve("lib/dep-2.0.jar").toFile());
+        project.setArtifacts(new java.util.LinkedHashSet<>(List.of(dep)));
+        BuildEifMojo m = new BuildEifMojo();
+        m.project = project;
+        m.mode = "native";
+        m.blobs = dir.resolve("blobs").toString();
+        m.baseImage = "scratch";
+        m.mainClass = "com.example.Main";
+        m.extraFiles = dir.resolve("src/main/enclave").toFile();
+        m.imageName = "app";
+        m.imageVersion = "1.0";
+        m.outputTimestamp = "2026-01-01T00:00:00Z";
+        m.outputDirectory = new File(dir.resolve("target/attestation").toString());
+        m.nitroCli = "nitro-cli";
+        return m;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+}
