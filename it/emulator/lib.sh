@@ -68,3 +68,37 @@ sha256_check() {
 apt_deb_sha256() {
   apt-cache show "$1=$2" 2>/dev/null | awk '/^SHA256: /{print $2; exit}'
 }
+
+# pack_docker_save ROOTDIR OUT.tar TAG CONFIG_JSON_FRAGMENT
+# Packs ROOTDIR as the single layer of a `docker save` tarball, deterministically: sorted entries, mtime
+# SOURCE_DATE_EPOCH (default 0), uid/gid 0, modes normalised (dirs and executables 0755, files 0644; /tmp
+# 1777). CONFIG_JSON_FRAGMENT is the image config's "config" object (Env, Cmd, ...).
+pack_docker_save() {
+  local root="$1" out="$2" tag="$3" cfg="$4" epoch="${SOURCE_DATE_EPOCH:-0}" w
+  w="$(mktemp -d)"
+  find "$root" -type d -exec chmod 0755 {} +
+  find "$root" -type f -perm /111 -exec chmod 0755 {} +
+  find "$root" -type f ! -perm /111 -exec chmod 0644 {} +
+  [ -d "$root/tmp" ] && chmod 1777 "$root/tmp"
+  find "$root" -exec touch -h -d "@$epoch" {} +
+  local det=(--sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner --format=gnu)
+  # shellcheck disable=SC2046
+  tar -C "$root" "${det[@]}" -cf "$w/layer.tar" $(cd "$root" && ls -A | sort)
+  local layer_sha created config config_sha
+  layer_sha="$(sha256sum "$w/layer.tar" | cut -d' ' -f1)"
+  created="$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)"
+  config='{"architecture":"amd64","config":'"$cfg"',"created":"'"$created"'","history":[{"created":"'"$created"'","created_by":"it/emulator"}],"os":"linux","rootfs":{"diff_ids":["sha256:'"$layer_sha"'"],"type":"layers"}}'
+  config_sha="$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)"
+  mkdir -p "$w/image/$layer_sha"
+  mv "$w/layer.tar" "$w/image/$layer_sha/layer.tar"
+  printf '%s' "$config" >"$w/image/$config_sha.json"
+  printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["%s/layer.tar"]}]' "$config_sha" "$tag" "$layer_sha" \
+    >"$w/image/manifest.json"
+  find "$w/image" -type d -exec chmod 0755 {} +; find "$w/image" -type f -exec chmod 0644 {} +
+  find "$w/image" -exec touch -h -d "@$epoch" {} +
+  tar -C "$w/image" "${det[@]}" -cf "$w/out.tar" manifest.json "$config_sha.json" "$layer_sha"
+  mkdir -p "$(dirname "$out")"
+  mv -f "$w/out.tar" "$out.tmp.$$" && mv -f "$out.tmp.$$" "$out"
+  rm -rf "$w"
+  PACKED_LAYER_SHA="$layer_sha"
+}

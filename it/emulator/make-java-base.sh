@@ -19,7 +19,6 @@ OUT="$1"
 JDK="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 MODULES="${JAVA_BASE_MODULES:-java.base,java.logging,java.naming,java.net.http,java.xml,jdk.crypto.ec,jdk.unsupported}"
 TAG="${JAVA_BASE_TAG:-attested/java-base:25}"
-EPOCH="${SOURCE_DATE_EPOCH:-0}"
 [ -x "$JDK/bin/jlink" ] || die "no jlink in $JDK (set JAVA_HOME to a JDK 25)"
 "$JDK/bin/java" -version 2>&1 | grep -q 'version "25' || die "$JDK is not a JDK 25"
 for t in ldd strip tar sha256sum; do command -v $t >/dev/null || die "$t is required"; done
@@ -57,27 +56,8 @@ ln -s "../lib/jvm/java-25/bin/java" "$root/usr/bin/java"
 printf 'root:x:0:0:root:/root:/sbin/nologin\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"
 
-# Normalise modes and times.
-find "$root" -type d -exec chmod 0755 {} +
-find "$root" -type f -perm /111 -exec chmod 0755 {} +
-find "$root" -type f ! -perm /111 -exec chmod 0644 {} +
-chmod 1777 "$root/tmp"
-find "$root" -exec touch -h -d "@$EPOCH" {} +
-
-TAR_DET=(--sort=name --mtime="@$EPOCH" --owner=0 --group=0 --numeric-owner --format=gnu)
-tar -C "$root" "${TAR_DET[@]}" -cf "$work/layer.tar" $(cd "$root" && ls -A | sort)
-layer_sha="$(sha256sum "$work/layer.tar" | cut -d' ' -f1)"
-created="$(date -u -d "@$EPOCH" +%Y-%m-%dT%H:%M:%SZ)"
 jver="$("$JDK/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.runtime.version/{print $2}')"
-config='{"architecture":"amd64","config":{"Env":["PATH=/usr/lib/jvm/java-25/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=/usr/lib/jvm/java-25"],"Labels":{"dev.attested.java-modules":"'"$MODULES"'","dev.attested.java-runtime":"'"$jver"'"}},"created":"'"$created"'","history":[{"created":"'"$created"'","created_by":"it/emulator/make-java-base.sh"}],"os":"linux","rootfs":{"diff_ids":["sha256:'"$layer_sha"'"],"type":"layers"}}'
-config_sha="$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)"
-mkdir -p "$work/image/$layer_sha"
-mv "$work/layer.tar" "$work/image/$layer_sha/layer.tar"
-printf '%s' "$config" >"$work/image/$config_sha.json"
-printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["%s/layer.tar"]}]' "$config_sha" "$TAG" "$layer_sha" \
-  >"$work/image/manifest.json"
-find "$work/image" -type d -exec chmod 0755 {} +; find "$work/image" -type f -exec chmod 0644 {} +
-tar -C "$work/image" "${TAR_DET[@]}" -cf "$work/out.tar" manifest.json "$config_sha.json" "$layer_sha"
-mkdir -p "$(dirname "$OUT")"
-mv -f "$work/out.tar" "$OUT.tmp.$$" && mv -f "$OUT.tmp.$$" "$OUT"
+mkdir -p "$root/tmp"
+pack_docker_save "$root" "$OUT" "$TAG" '{"Env":["PATH=/usr/lib/jvm/java-25/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","JAVA_HOME=/usr/lib/jvm/java-25"],"Labels":{"dev.attested.java-modules":"'"$MODULES"'","dev.attested.java-runtime":"'"$jver"'"}}'
+layer_sha="$PACKED_LAYER_SHA"
 log "java base image $OUT ($(du -h "$OUT" | cut -f1), runtime $jver, modules $MODULES, layer sha256:$layer_sha)"
