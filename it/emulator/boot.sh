@@ -10,7 +10,8 @@
 #   --id MODULE_ID       NSM module_id (default i-0123456789abcdef0-enc0123456789abcdef)
 #   --parent-role ARN    measured into PCR3 (raw bytes, KMS.md §7)
 #   --parent-id ID       measured into PCR4
-#   --append TEXT        extra kernel command line, NOT measured (test switches only)
+#   --append TEXT        extra kernel command line, NOT measured (test switches only); under TCG the harness
+#                        prepends tsc_early_khz=<host TSC kHz> (EMU_TSC_KHZ=N to set it, =off to drop it)
 #   --accel tcg|kvm      default tcg, or $EMU_ACCEL; kvm failed on nested-PVM hosts (EMULATOR.md §6.4)
 #   --work DIR           where the sockets go (default: a fresh temp dir); the host side of guest vsock is
 #                        the Unix socket DIR/vm.vsock (send "CONNECT <port>\n", expect "OK ...")
@@ -47,6 +48,16 @@ done
 case "$ACCEL" in tcg) ACCEL_ARGS=(-accel tcg -cpu max) ;; kvm) ACCEL_ARGS=(-accel kvm -cpu host) ;;
   *) die "--accel must be tcg or kvm" ;; esac
 
+# Under TCG the guest reads the host's TSC. On a loaded host the kernel's PIT calibration fails, the TSC is
+# marked unstable and boot hangs waiting for a timer tick; giving the frequency avoids the calibration.
+# The text goes through -append, which is not measured (EMULATOR.md §2.3).
+FULL_APPEND="$APPEND"
+if [ "$ACCEL" = tcg ] && [ "${EMU_TSC_KHZ:-auto}" != off ]; then
+  khz="${EMU_TSC_KHZ:-auto}"
+  [ "$khz" = auto ] && khz="$(awk -F: '/^cpu MHz/{printf "%d", $2 * 1000; exit}' /proc/cpuinfo)"
+  [ -n "$khz" ] && FULL_APPEND="tsc_early_khz=$khz${FULL_APPEND:+ $FULL_APPEND}"
+fi
+
 source "$EMU_DIR/qemu-build.sh" --paths
 [ -x "$QEMU_BIN" ] && [ -x "$VSOCK_BIN" ] || die "QEMU or vhost-device-vsock not built yet: run $EMU_DIR/qemu-build.sh"
 
@@ -62,8 +73,8 @@ mkdir -p "$WORK"
 VHOST_SOCK="$WORK/vhost.sock"; UDS="$WORK/vm.vsock"
 BACKEND_PID=""; QEMU_PID=""
 cleanup() {
-  [ -n "$QEMU_PID" ] && kill "$QEMU_PID" 2>/dev/null && wait "$QEMU_PID" 2>/dev/null
-  [ -n "$BACKEND_PID" ] && kill "$BACKEND_PID" 2>/dev/null && wait "$BACKEND_PID" 2>/dev/null
+  if [ -n "$QEMU_PID" ]; then kill "$QEMU_PID" 2>/dev/null || true; wait "$QEMU_PID" 2>/dev/null || true; fi
+  if [ -n "$BACKEND_PID" ]; then kill "$BACKEND_PID" 2>/dev/null || true; wait "$BACKEND_PID" 2>/dev/null || true; fi
   QEMU_PID=""; BACKEND_PID=""
   rm -f "$VHOST_SOCK" "$UDS" "$UDS"_*
   return 0
@@ -85,7 +96,7 @@ boot_once() {
   local cmd=(timeout --kill-after=10 "$TIMEOUT" "$QEMU_BIN" -L /usr/share/qemu -L /usr/share/seabios
     -M "$MACHINE" -chardev "socket,id=c,path=$VHOST_SOCK" -kernel "$EIF" -m "$MEM" -smp "$CPUS"
     "${ACCEL_ARGS[@]}" -nographic -no-reboot -monitor none -serial stdio)
-  [ -n "$APPEND" ] && cmd+=(-append "$APPEND")
+  [ -n "$FULL_APPEND" ] && cmd+=(-append "$FULL_APPEND")
   log "booting $(basename "$EIF") (${ACCEL}, -m $MEM, timeout ${TIMEOUT}s), console: $CONSOLE"
   local start=$SECONDS qrc=0 crc=0
   if [ ${#CLIENT[@]} -gt 0 ]; then

@@ -25,11 +25,11 @@ import java.util.TreeMap;
 
 /**
  * Host side of the emulator tests: gets the NSM responses an enclave produced (from the console log or over
- * the vsock backend's Unix socket) and checks them against the PCR manifest of the booted EIF.
+ * the vsock backend's Unix socket, default $EMU_VSOCK_UDS as boot.sh sets it for its client) and checks them against the PCR manifest of the booted EIF.
  *
  * <pre>
  * java -cp CORE_CLASSPATH it/emulator/java/EmuCheck.java --manifest pcr-manifest.json
- *      (--console console.log [--nonce HEX] | --uds vm.vsock --port 5000)
+ *      (--console console.log [--nonce HEX] | [--uds vm.vsock] [--port 5000])
  *      [--parent-role ARN] [--parent-id ID] [--module-id ID] [--user-data TEXT]
  * </pre>
  *
@@ -65,6 +65,9 @@ public final class EmuCheck {
                 default -> fail("unknown option " + args[i]);
             }
         }
+        if (console == null && uds == null && System.getenv("EMU_VSOCK_UDS") != null) {
+            uds = Path.of(System.getenv("EMU_VSOCK_UDS")); // set by boot.sh for its client
+        }
         if (manifest == null || (console == null) == (uds == null)) {
             fail("usage: EmuCheck --manifest FILE (--console LOG [--nonce HEX] | --uds SOCKET [--port N]) "
                     + "[--parent-role ARN] [--parent-id ID] [--module-id ID] [--user-data TEXT]");
@@ -99,7 +102,7 @@ public final class EmuCheck {
                     && parentId != null ? "Pcr.ofParentInstanceId" : "zero") + " " + e.getValue().hex(),
                     e.getValue().equals(got), got == null ? "absent" : got.hex());
         }
-        check("document lists exactly the locked PCRs 0..15", doc.pcrs().keySet().equals(range16()),
+        check("document lists exactly the locked PCRs 0..15", new ArrayList<>(doc.pcrs().keySet()).equals(range16()),
                 doc.pcrs().keySet().toString());
         check("nonce echoed (" + nonce.length + " bytes)", Arrays.equals(nonce, doc.nonce().orElse(new byte[0])),
                 doc.nonce().map(HEX::formatHex).orElse("null"));
@@ -113,7 +116,7 @@ public final class EmuCheck {
         CborValue.MapValue describe = map(CborReader.decode(describeResponse), "DescribeNSM");
         List<Long> locked = new ArrayList<>();
         if (describe.get("locked_pcrs") instanceof CborValue.Array a) {
-            a.items().forEach(x -> locked.add(x instanceof CborValue.UnsignedInt u ? u.value() : -1));
+            a.items().forEach(x -> locked.add(x instanceof CborValue.UnsignedInt u ? u.value() : -1L));
         }
         check("DescribeNSM locked_pcrs = 0..15", locked.equals(range16().stream().map(Integer::longValue).toList()),
                 locked.toString());
