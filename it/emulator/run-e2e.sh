@@ -33,8 +33,8 @@ FAILED=()
 probe_tests() {
   step "probe image and EIFs (unsigned, signed)"
   "$EMU_DIR/make-probe-image.sh" "$ART/probe.tar"
-  jrun "$EMU_DIR/java/EmuEif.java" "$ART/blobs" "$ART/probe.tar" "$ART/probe" probe >"$ART/probe/build.txt" 2>&1 \
-    || { mkdir -p "$ART/probe"; cat "$ART/probe/build.txt" >&2; die "building the probe EIF failed"; }
+  jrun "$EMU_DIR/java/EmuEif.java" "$ART/blobs" "$ART/probe.tar" "$ART/probe" probe >"$ART/probe.build.txt" 2>&1 \
+    || { cat "$ART/probe.build.txt" >&2; die "building the probe EIF failed"; }
   # Signed variant: a fresh P-384 key and self-signed certificate (PCR8 comes from the certificate).
   mkdir -p "$ART/signing"
   openssl ecparam -name secp384r1 -genkey -noout -out "$ART/signing/key.pem" 2>/dev/null
