@@ -30,7 +30,7 @@ public final class AttestationException extends RuntimeException {
         /** The document's timestamp lies in the future beyond the clock-skew allowance. */
         DOCUMENT_FROM_FUTURE("Check the verifier's clock (NTP)."),
         /** PCR0, PCR1 and PCR2 are all zero: the enclave runs in debug mode. */
-        DEBUG_MODE("The enclave runs with --debug-mode, so its memory is readable by the parent; accept it only for development with allowDebugMode()."),
+        DEBUG_MODE("The enclave runs with --debug-mode, so its memory is readable by the parent; accept it only for development (allowDebugMode)."),
         /** No accepted PCR set matches. */
         PCR_MISMATCH("The enclave image differs from the expected release; compare with the PCR manifest of the build you expect."),
         /** The nonce differs from the expected challenge. */

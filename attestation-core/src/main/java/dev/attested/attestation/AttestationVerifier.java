@@ -58,6 +58,7 @@ public final class AttestationVerifier {
     private final Duration clockSkew;
     private final Lru<ChainKey, ValidatedChain> chains = new Lru<>(CHAIN_CACHE_SIZE);
     private final Lru<BytesKey, Leaf> leaves = new Lru<>(LEAF_CACHE_SIZE);
+    private final java.util.concurrent.atomic.AtomicLong fullPathValidations = new java.util.concurrent.atomic.AtomicLong();
 
     private AttestationVerifier(Builder b) {
         List<Anchor> list = new ArrayList<>();
@@ -120,6 +121,11 @@ public final class AttestationVerifier {
         return new VerifiedAttestation(doc, path, at, timeMode);
     }
 
+    /** How many documents needed a full PKIX validation because their intermediate chain was not cached. */
+    long fullPathValidations() {
+        return fullPathValidations.get();
+    }
+
     private Instant instantFor(UnverifiedDocument doc) {
         switch (timeMode) {
             case DOCUMENT_TIMESTAMP:
@@ -160,7 +166,7 @@ public final class AttestationVerifier {
                     + e.getMessage() + ".", e);
         }
         Leaf leaf = new Leaf(cert, handle, cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(),
-                tbs(cert), cert.getSignature());
+                tbs(cert), cert.getSignature(), leafProfileProblem(cert));
         leaves.put(key, leaf);
         return leaf;
     }
@@ -237,11 +243,10 @@ public final class AttestationVerifier {
     }
 
     private static void checkLeaf(Leaf leaf, Ca issuer) {
-        X509Certificate c = leaf.cert;
-        if (!ECDSA_WITH_SHA384.equals(c.getSigAlgOID())) {
-            throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf signed with ecdsa-with-SHA384, found "
-                    + c.getSigAlgName() + ".");
+        if (leaf.profileProblem != null) {
+            throw new AttestationException(Code.CHAIN_INVALID, leaf.profileProblem);
         }
+        X509Certificate c = leaf.cert;
         if (!c.getIssuerX500Principal().equals(issuer.cert.getSubjectX500Principal())) {
             throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf issued by "
                     + issuer.cert.getSubjectX500Principal() + ", found issuer " + c.getIssuerX500Principal() + ".");
@@ -250,23 +255,29 @@ public final class AttestationVerifier {
             throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf certificate signed by "
                     + issuer.cert.getSubjectX500Principal() + ", found a signature that does not verify.");
         }
+    }
+
+    /** The leaf checks that depend only on the leaf itself (ATTESTATION.md §10 step 7). */
+    private static String leafProfileProblem(X509Certificate c) {
+        if (!ECDSA_WITH_SHA384.equals(c.getSigAlgOID())) {
+            return "expected the leaf signed with ecdsa-with-SHA384, found " + c.getSigAlgName() + ".";
+        }
         if (c.getBasicConstraints() != -1) {
-            throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf to be an end entity (CA:FALSE), found a CA certificate.");
+            return "expected the leaf to be an end entity (CA:FALSE), found a CA certificate.";
         }
         boolean[] ku = c.getKeyUsage();
         if (ku == null || !ku[0]) {
-            throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf's keyUsage to include digitalSignature, found "
-                    + (ku == null ? "no keyUsage" : "it missing") + ".");
+            return "expected the leaf's keyUsage to include digitalSignature, found " + (ku == null ? "no keyUsage" : "it missing") + ".";
         }
         Set<String> critical = c.getCriticalExtensionOIDs();
         if (critical != null) {
             for (String oid : critical) {
                 if (!LEAF_CRITICAL_EXTENSIONS.contains(oid)) {
-                    throw new AttestationException(Code.CHAIN_INVALID, "expected only basicConstraints and keyUsage as "
-                            + "critical leaf extensions, found critical " + oid + ".");
+                    return "expected only basicConstraints and keyUsage as critical leaf extensions, found critical " + oid + ".";
                 }
             }
         }
+        return null;
     }
 
     private void pkix(ValidatedChain chain, Leaf leaf, Instant at) {
@@ -283,6 +294,7 @@ public final class AttestationVerifier {
                 date = nb;
             }
         }
+        fullPathValidations.incrementAndGet();
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(chain.anchor.cert, null)));
@@ -419,8 +431,9 @@ public final class AttestationVerifier {
 
     private record Anchor(X509Certificate cert, byte[] der) {}
 
+    /** {@code profileProblem}: why the leaf's own fields (not its issuer) disqualify it, or null; a pure function of its bytes. */
     private record Leaf(X509Certificate cert, Es384.PublicKeyHandle key, Instant notBefore, Instant notAfter, byte[] tbs,
-            byte[] signature) {}
+            byte[] signature, String profileProblem) {}
 
     private static final class Ca {
         final X509Certificate cert;

@@ -31,7 +31,7 @@ public final class UnverifiedDocument {
     public static final int MAX_FIELD = 1024;
     /** Upper bound of cabundle entries. */
     public static final int MAX_CABUNDLE = 10;
-    private static final int PAYLOAD_DEPTH = 4;
+    private static final int PAYLOAD_DEPTH = 8;
 
     private final CoseSign1 cose;
     private final String moduleId;

@@ -113,7 +113,7 @@ public final class CborReader {
             throw new CborException(CborException.Reason.LENGTH_EXCEEDS_INPUT, start,
                     "array of " + Long.toUnsignedString(n) + " items but only " + (end - pos) + " byte(s) left");
         }
-        List<CborValue> items = new ArrayList<>((int) n);
+        List<CborValue> items = new ArrayList<>((int) Math.min(n, 64));
         for (long i = 0; i < n; i++) {
             items.add(readItem(depth));
         }
@@ -261,6 +261,16 @@ public final class CborReader {
     }
 
     private static String utf8(byte[] b, int start) {
+        boolean ascii = true;
+        for (byte x : b) {
+            if (x < 0) {
+                ascii = false;
+                break;
+            }
+        }
+        if (ascii) {
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -98,6 +98,13 @@ public final class SimulatedAttestationDocument {
             return pcr(index, value.toByteArray());
         }
 
+        /** Replaces the whole PCR map (e.g. only the locked PCRs an NSM reports). Values may have any length. */
+        public Builder pcrs(Map<Integer, byte[]> values) {
+            pcrs.clear();
+            values.forEach((k, v) -> pcrs.put(k, v.clone()));
+            return this;
+        }
+
         /** Removes one PCR entry from the map. */
         public Builder removePcr(int index) {
             pcrs.remove(index);

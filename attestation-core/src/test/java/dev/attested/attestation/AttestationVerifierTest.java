@@ -342,6 +342,29 @@ class AttestationVerifierTest {
     }
 
     @Test
+    void validatesAnInstanceChainOnceAndThenOnlyTheLeafAndDocument() {
+        AttestationVerifier v = verifierAt(NOW);
+        for (int i = 0; i < 10; i++) {
+            v.verify(doc().nonce(new byte[] {(byte) i}).sign());
+        }
+        assertEquals(1, v.fullPathValidations());
+        SimulatedNitroPki otherInstance = SimulatedNitroPki.builder().notBefore(START).seed(1).instanceId("i-0123456789abcdef0").build();
+        assertArrayEquals(der(PKI.root()), der(otherInstance.root()), "same root, another instance CA");
+        v.verify(otherInstance.documentBuilder().sign());
+        assertEquals(2, v.fullPathValidations());
+    }
+
+    @Test
+    void aRotatedLeafUnderACachedChainIsVerifiedWithoutRevalidatingTheChain() {
+        AttestationVerifier v = verifierAt(NOW);
+        v.verify(doc().sign());
+        java.security.KeyPair next = PKI.keyPair("rotated-leaf");
+        X509Certificate rotated = PKI.issueLeaf(next.getPublic(), START, Duration.ofHours(3));
+        v.verify(doc().certificate(der(rotated)).signingKey(next.getPrivate()).sign());
+        assertEquals(1, v.fullPathValidations());
+    }
+
+    @Test
     void verifiesArchivedDocumentsAtTheirOwnTimestamp() {
         AttestationVerifier v = AttestationVerifier.builder().trustAnchor(PKI.root()).atDocumentTime().build();
         VerifiedAttestation att = v.verify(doc().timestamp(START.plus(Duration.ofHours(2))).sign());

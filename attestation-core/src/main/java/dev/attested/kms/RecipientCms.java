@@ -1,0 +1,254 @@
+package dev.attested.kms;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.interfaces.RSAKey;
+import java.security.spec.MGF1ParameterSpec;
+import java.util.Arrays;
+import javax.crypto.BadPaddingException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.OAEPParameterSpec;
+import javax.crypto.spec.PSource;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1InputStream;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.EncryptedContentInfo;
+import org.bouncycastle.asn1.cms.EnvelopedData;
+import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
+import org.bouncycastle.asn1.cms.RecipientInfo;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cms.CMSAlgorithm;
+import org.bouncycastle.cms.CMSEnvelopedDataStreamGenerator;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.jcajce.JceCMSContentEncryptorBuilder;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipientInfoGenerator;
+import org.bouncycastle.operator.jcajce.JceAsymmetricKeyWrapper;
+
+/**
+ * KMS {@code CiphertextForRecipient}: a BER CMS EnvelopedData with one RSAES-OAEP (SHA-256, MGF1-SHA-256, empty
+ * label) key-transport recipient and AES-256-CBC content (KMS.md §4).
+ *
+ * <p>{@link #decrypt} checks the exact structure KMS sends before using any key material, unwraps the content
+ * key with explicit OAEP parameters (the JDK's transformation names alone would use SHA-1 for MGF1) and
+ * decrypts the content. {@link #encrypt} builds the same structure (indefinite lengths, chunked content), for
+ * parents that deliver a secret to an attested key directly and for tests standing in for KMS.
+ */
+public final class RecipientCms {
+    private static final OAEPParameterSpec OAEP_SHA256 = new OAEPParameterSpec("SHA-256", "MGF1",
+            MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+    private static final AlgorithmIdentifier SHA256 = new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256, DERNull.INSTANCE);
+    private static final int MAX_ENVELOPE = 1 << 20;
+
+    private RecipientCms() {}
+
+    /** Why an envelope was refused. */
+    public enum Code {
+        /** Not BER, truncated, trailing bytes, larger than 1 MiB, or not the ASN.1 shapes of RFC 5652. */
+        MALFORMED_ENVELOPE,
+        /** The ContentInfo is not {@code envelopedData}. */
+        NOT_ENVELOPED_DATA,
+        /** Not exactly one key-transport recipient, or a version other than 2. */
+        UNEXPECTED_STRUCTURE,
+        /** The key encryption is not RSAES-OAEP with SHA-256 and MGF1-SHA-256 and an empty label. */
+        UNSUPPORTED_KEY_ENCRYPTION,
+        /** The content is not {@code data} encrypted with AES-256-CBC and a 16-byte IV. */
+        UNSUPPORTED_CONTENT_ENCRYPTION,
+        /** The private key is not RSA. */
+        NOT_AN_RSA_KEY,
+        /** The content key could not be unwrapped: the envelope was made for another key, or it was altered. */
+        KEY_UNWRAP_FAILED,
+        /** The content did not decrypt (bad padding): altered in transit. */
+        CONTENT_DECRYPTION_FAILED
+    }
+
+    /** A refused {@code CiphertextForRecipient}. */
+    public static final class RecipientCmsException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final Code code;
+
+        public RecipientCmsException(Code code, String message) {
+            super(code + ": " + message);
+            this.code = code;
+        }
+
+        RecipientCmsException(Code code, String message, Throwable cause) {
+            super(code + ": " + message, cause);
+            this.code = code;
+        }
+
+        public Code code() {
+            return code;
+        }
+    }
+
+    /** Decrypts {@code CiphertextForRecipient} with the enclave's RSA private key. */
+    public static byte[] decrypt(byte[] ciphertextForRecipient, PrivateKey privateKey) {
+        if (!(privateKey instanceof RSAKey)) {
+            throw new RecipientCmsException(Code.NOT_AN_RSA_KEY, "KMS encrypts to the RSA key whose public half was in"
+                    + " the attestation document; got a " + privateKey.getAlgorithm() + " key");
+        }
+        EnvelopedData envelope = parse(ciphertextForRecipient);
+        if (envelope.getVersion().intValueExact() != 2) {
+            throw unexpected("EnvelopedData version " + envelope.getVersion() + ", KMS sends 2");
+        }
+        if (envelope.getRecipientInfos().size() != 1) {
+            throw unexpected(envelope.getRecipientInfos().size() + " recipients, KMS sends exactly one");
+        }
+        ASN1Encodable info = RecipientInfo.getInstance(envelope.getRecipientInfos().getObjectAt(0)).getInfo();
+        if (!(info instanceof KeyTransRecipientInfo ktri)) {
+            throw unexpected("the recipient is not key transport (KeyTransRecipientInfo)");
+        }
+        if (ktri.getVersion().intValueExact() != 2) {
+            throw unexpected("KeyTransRecipientInfo version " + ktri.getVersion() + ", KMS sends 2");
+        }
+        requireOaepSha256(ktri.getKeyEncryptionAlgorithm());
+        EncryptedContentInfo content = envelope.getEncryptedContentInfo();
+        if (!PKCSObjectIdentifiers.data.equals(content.getContentType())) {
+            throw new RecipientCmsException(Code.UNSUPPORTED_CONTENT_ENCRYPTION, "content type " + content.getContentType()
+                    + ", expected data (1.2.840.113549.1.7.1)");
+        }
+        AlgorithmIdentifier cea = content.getContentEncryptionAlgorithm();
+        if (!NISTObjectIdentifiers.id_aes256_CBC.equals(cea.getAlgorithm())) {
+            throw new RecipientCmsException(Code.UNSUPPORTED_CONTENT_ENCRYPTION, "content encryption " + cea.getAlgorithm()
+                    + ", expected aes256-CBC (2.16.840.1.101.3.4.1.42)");
+        }
+        byte[] iv = cea.getParameters() instanceof ASN1OctetString o ? o.getOctets() : null;
+        if (iv == null || iv.length != 16) {
+            throw new RecipientCmsException(Code.UNSUPPORTED_CONTENT_ENCRYPTION, "aes256-CBC needs a 16-byte IV");
+        }
+        ASN1OctetString encrypted = content.getEncryptedContent();
+        if (encrypted == null) {
+            throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "no encrypted content (detached content is not used by KMS)");
+        }
+        byte[] cek = unwrap(ktri.getEncryptedKey().getOctets(), privateKey);
+        try {
+            Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
+            aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(cek, "AES"), new IvParameterSpec(iv));
+            return aes.doFinal(encrypted.getOctets());
+        } catch (BadPaddingException | javax.crypto.IllegalBlockSizeException e) {
+            throw new RecipientCmsException(Code.CONTENT_DECRYPTION_FAILED,
+                    "the content does not decrypt under the unwrapped key: the envelope was altered", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-CBC is required of every Java platform", e);
+        } finally {
+            Arrays.fill(cek, (byte) 0);
+        }
+    }
+
+    /**
+     * An envelope shaped like KMS's {@code CiphertextForRecipient} for {@code recipient} (an RSA public key):
+     * indefinite-length BER, subjectKeyIdentifier = SHA-256 of the key's SubjectPublicKeyInfo, RSAES-OAEP
+     * SHA-256, AES-256-CBC with a fresh key and IV, content in 1 KiB chunks.
+     */
+    public static byte[] encrypt(byte[] plaintext, PublicKey recipient, SecureRandom random) {
+        if (!(recipient instanceof RSAKey)) {
+            throw new IllegalArgumentException("the recipient must be an RSA public key, got " + recipient.getAlgorithm());
+        }
+        try {
+            byte[] ski = MessageDigest.getInstance("SHA-256").digest(recipient.getEncoded());
+            CMSEnvelopedDataStreamGenerator gen = new CMSEnvelopedDataStreamGenerator();
+            gen.setBufferSize(1024);
+            gen.addRecipientInfoGenerator(new JceKeyTransRecipientInfoGenerator(ski,
+                    new JceAsymmetricKeyWrapper(OAEP_SHA256, recipient)));
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (OutputStream out = gen.open(bytes, new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC)
+                    .setSecureRandom(random).build())) {
+                out.write(plaintext);
+            }
+            return bytes.toByteArray();
+        } catch (CMSException | IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a CMS envelope: " + e.getMessage(), e);
+        }
+    }
+
+    private static EnvelopedData parse(byte[] bytes) {
+        if (bytes == null || bytes.length == 0 || bytes.length > MAX_ENVELOPE) {
+            throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "envelope of " + (bytes == null ? 0 : bytes.length)
+                    + " bytes; expected 1.." + MAX_ENVELOPE);
+        }
+        ContentInfo contentInfo;
+        try (ASN1InputStream in = new ASN1InputStream(bytes)) {
+            ASN1Primitive root = in.readObject();
+            if (root == null || in.available() > 0 || in.readObject() != null) {
+                throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "not exactly one BER item");
+            }
+            contentInfo = ContentInfo.getInstance(root);
+        } catch (IOException | IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "not a BER CMS ContentInfo: " + e.getMessage(), e);
+        }
+        if (!PKCSObjectIdentifiers.envelopedData.equals(contentInfo.getContentType())) {
+            throw new RecipientCmsException(Code.NOT_ENVELOPED_DATA, "content type " + contentInfo.getContentType()
+                    + ", expected envelopedData (1.2.840.113549.1.7.3)");
+        }
+        try {
+            return EnvelopedData.getInstance(contentInfo.getContent());
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "not an EnvelopedData: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireOaepSha256(AlgorithmIdentifier alg) {
+        if (!PKCSObjectIdentifiers.id_RSAES_OAEP.equals(alg.getAlgorithm())) {
+            throw new RecipientCmsException(Code.UNSUPPORTED_KEY_ENCRYPTION, "key encryption " + alg.getAlgorithm()
+                    + ", expected id-RSAES-OAEP (1.2.840.113549.1.1.7)");
+        }
+        RSAESOAEPparams p;
+        try {
+            p = RSAESOAEPparams.getInstance(alg.getParameters());
+        } catch (IllegalArgumentException e) {
+            throw new RecipientCmsException(Code.UNSUPPORTED_KEY_ENCRYPTION, "unreadable RSAES-OAEP parameters", e);
+        }
+        boolean hashOk = p != null && sha256(p.getHashAlgorithm());
+        boolean mgfOk = p != null && PKCSObjectIdentifiers.id_mgf1.equals(p.getMaskGenAlgorithm().getAlgorithm())
+                && sha256(AlgorithmIdentifier.getInstance(p.getMaskGenAlgorithm().getParameters()));
+        boolean labelOk = p != null && PKCSObjectIdentifiers.id_pSpecified.equals(p.getPSourceAlgorithm().getAlgorithm())
+                && ASN1OctetString.getInstance(p.getPSourceAlgorithm().getParameters()).getOctets().length == 0;
+        if (!hashOk || !mgfOk || !labelOk) {
+            throw new RecipientCmsException(Code.UNSUPPORTED_KEY_ENCRYPTION,
+                    "RSAES-OAEP must use SHA-256, MGF1 with SHA-256 and an empty label (KMS RSAES_OAEP_SHA_256)");
+        }
+    }
+
+    private static boolean sha256(AlgorithmIdentifier a) {
+        return a != null && SHA256.getAlgorithm().equals(a.getAlgorithm())
+                && (a.getParameters() == null || DERNull.INSTANCE.equals(a.getParameters()));
+    }
+
+    private static byte[] unwrap(byte[] encryptedKey, PrivateKey key) {
+        byte[] cek;
+        try {
+            Cipher rsa = Cipher.getInstance("RSA/ECB/OAEPPadding");
+            rsa.init(Cipher.DECRYPT_MODE, key, OAEP_SHA256);
+            cek = rsa.doFinal(encryptedKey);
+        } catch (BadPaddingException | javax.crypto.IllegalBlockSizeException | java.security.InvalidKeyException e) {
+            throw new RecipientCmsException(Code.KEY_UNWRAP_FAILED, "the content key does not unwrap with this private key:"
+                    + " the envelope was made for another key (another attestation's public_key) or altered", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("RSA-OAEP is required of every Java platform", e);
+        }
+        if (cek.length != 32) {
+            Arrays.fill(cek, (byte) 0);
+            throw new RecipientCmsException(Code.UNSUPPORTED_CONTENT_ENCRYPTION, "the content key is " + cek.length
+                    + " bytes, AES-256 needs 32");
+        }
+        return cek;
+    }
+
+    private static RecipientCmsException unexpected(String message) {
+        return new RecipientCmsException(Code.UNEXPECTED_STRUCTURE, message);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.attested.maven;
+
+import dev.attested.attestation.AttestationDocuments;
+import dev.attested.attestation.VerificationReport;
+import dev.attested.attestation.VerificationRequest;
+import dev.attested.io.AtomicFiles;
+import dev.attested.pcr.PcrManifestException;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Verifies Nitro Enclaves attestation documents: signature, certificate chain to the AWS root (or {@code root}),
+ * time, debug mode and the expected PCRs, nonce, user_data and public_key. Prints a summary, writes a JSON report
+ * and fails the build with the error code of any rejected document.
+ */
+@Mojo(name = "verify", requiresProject = false, threadSafe = true)
+public class VerifyMojo extends AbstractMojo {
+
+    /** A document file (base64, hex or raw CBOR, detected automatically) or a directory of such files. */
+    @Parameter(property = "doc", required = true)
+    File doc;
+
+    /** PCR manifest whose PCRs are expected (used when present and {@code pcrs} is not given). */
+    @Parameter(property = "manifest", defaultValue = "${project.build.directory}/attestation/pcr-manifest.json")
+    File manifest;
+
+    /** Expected PCRs as {@code 0:hex,1:hex,...}; overrides the manifest. */
+    @Parameter(property = "pcrs")
+    String pcrs;
+
+    /** Expected nonce (hex or base64). */
+    @Parameter(property = "nonce")
+    String nonce;
+
+    /** Expected user_data (hex or base64). */
+    @Parameter(property = "userData")
+    String userData;
+
+    /** Expected public_key (hex or base64). */
+    @Parameter(property = "publicKey")
+    String publicKey;
+
+    /** PEM file with the trusted root certificate(s); default: the bundled AWS Nitro Enclaves Root-G1. */
+    @Parameter(property = "root")
+    File root;
+
+    /** {@code now}, {@code document} (each document's own timestamp: no replay protection) or an ISO-8601 instant. */
+    @Parameter(property = "at", defaultValue = "now")
+    String at;
+
+    /** Maximum document age with {@code at=now}, as an ISO-8601 duration. */
+    @Parameter(property = "maxAge", defaultValue = "PT5M")
+    String maxAge;
+
+    /** Accept documents of enclaves started with --debug-mode (PCR0/1/2 zero). For development only. */
+    @Parameter(property = "allowDebugMode", defaultValue = "false")
+    boolean allowDebugMode;
+
+    /** Where the JSON report is written. */
+    @Parameter(property = "report", defaultValue = "${project.build.directory}/attestation/verify-report.json")
+    File report;
+
+    /** Skip this goal. */
+    @Parameter(property = "attestation.verify.skip", defaultValue = "false")
+    boolean skip;
+
+    /** Base for the default report and manifest paths when Maven runs without a project. */
+    @Parameter(defaultValue = "${basedir}", readonly = true)
+    File basedir;
+
+    /** The clock behind {@code at=now}; replaced in tests. */
+    Clock clock = Clock.systemUTC();
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("attestation:verify skipped");
+            return;
+        }
+        if (doc == null) {
+            throw new MojoExecutionException("Set -Ddoc=<file or directory> with the attestation document(s) to verify.");
+        }
+        // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
+        manifest = orDefault(manifest, "target/attestation/pcr-manifest.json");
+        report = orDefault(report, "target/attestation/verify-report.json");
+        VerificationRequest request;
+        List<Path> files;
+        try {
+            Path manifestPath = manifest != null && Files.isRegularFile(manifest.toPath()) ? manifest.toPath() : null;
+            if (manifestPath != null && (pcrs == null || pcrs.isBlank())) {
+                getLog().info("Expecting the PCRs of " + manifestPath);
+            }
+            request = VerificationRequest.of(manifestPath, pcrs, nonce, userData, publicKey,
+                    root == null ? null : root.toPath(), at, maxAge, allowDebugMode, clock);
+            files = AttestationDocuments.list(doc.toPath());
+        } catch (IllegalArgumentException | PcrManifestException | UncheckedIOException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+        if (allowDebugMode) {
+            getLog().warn("allowDebugMode is set: documents of debug-mode enclaves (readable by the parent) are accepted.");
+        }
+        if ("document".equalsIgnoreCase(at == null ? "" : at.strip())) {
+            getLog().warn("Verifying at each document's own timestamp: this proves the document was genuine when made, "
+                    + "not that it is fresh (no replay protection).");
+        }
+        VerificationReport result = VerificationReport.verify(request, files, clock);
+        for (String line : result.summary()) {
+            getLog().info(line);
+        }
+        Path reportPath = report.toPath();
+        try {
+            AtomicFiles.write(reportPath, result.toJson());
+        } catch (IOException e) {
+            throw new MojoExecutionException("Cannot write the report " + reportPath + ": " + e.getMessage(), e);
+        }
+        getLog().info("Report: " + reportPath);
+        if (!result.allOk()) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(result.rejectedCount()).append(" of ").append(result.results().size())
+                    .append(" attestation document(s) rejected");
+            for (VerificationReport.Result r : result.results()) {
+                if (r.verdict() == VerificationReport.Verdict.REJECTED) {
+                    sb.append(System.lineSeparator()).append("  ").append(r.file()).append(": ").append(r.message());
+                }
+            }
+            throw new MojoFailureException(sb.toString());
+        }
+    }
+
+    private File orDefault(File configured, String relative) {
+        if (configured != null && !configured.getPath().contains("${")) {
+            return configured;
+        }
+        File base = basedir != null && !basedir.getPath().contains("${") ? basedir : new File(System.getProperty("user.dir"));
+        return new File(base, relative);
+    }
+}
