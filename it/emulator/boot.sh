@@ -17,8 +17,9 @@
 #                        the Unix socket DIR/vm.vsock (send "CONNECT <port>\n", expect "OK ...")
 #   --retries N          re-boot up to N times when a boot hangs before init runs (default 1; §12: ~7 %)
 #   -- CLIENT...         run this host command while the enclave runs, with EMU_VSOCK_UDS set to the Unix
-#                        socket; its failure fails the boot
-# Exit status: the client's if it failed; 124 if QEMU hit the timeout; else the application's exit status as
+#                        socket; its failure fails the boot. When it succeeds and the enclave has not powered
+#                        off EMU_GRACE_SECONDS (10) later, the enclave is stopped and the boot counts as passed.
+# Exit status: the client's if it failed; 0 if the client passed and the enclave was stopped; 124 if QEMU hit the timeout; else the application's exit status as
 # printed by the development init ("INIT: exit N"); 1 if there is no such line.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -103,6 +104,13 @@ boot_once() {
     "${cmd[@]}" </dev/null >"$CONSOLE" 2>&1 & QEMU_PID=$!
     EMU_VSOCK_UDS="$UDS" timeout "$TIMEOUT" "${CLIENT[@]}" || crc=$?
     if [ $crc -ne 0 ]; then log "client failed with status $crc"; kill "$QEMU_PID" 2>/dev/null || true; fi
+    # A server application never exits by itself: once the client is done, the enclave gets a short grace
+    # period to power off, then it is stopped (the client's status decides).
+    local i
+    for i in $(seq "${EMU_GRACE_SECONDS:-10}"); do kill -0 "$QEMU_PID" 2>/dev/null || break; sleep 1; done
+    if kill -0 "$QEMU_PID" 2>/dev/null; then
+      log "client done; stopping the enclave"; CLIENT_STOPPED=1; kill "$QEMU_PID" 2>/dev/null || true
+    fi
     wait "$QEMU_PID" || qrc=$?; QEMU_PID=""
   else
     "${cmd[@]}" </dev/null >"$CONSOLE" 2>&1 || qrc=$?
@@ -112,7 +120,7 @@ boot_once() {
   CLIENT_RC=$crc; QEMU_RC=$qrc
 }
 
-attempt=0
+attempt=0; CLIENT_STOPPED=0
 while :; do
   boot_once
   if [ "$QEMU_RC" = 124 ] && ! grep -q '^INIT: run ' "$CONSOLE" && [ "$attempt" -lt "$RETRIES" ]; then
@@ -125,6 +133,7 @@ while :; do
 done
 grep -q 'KVM internal error' "$CONSOLE" && log "KVM failed on this host: rerun with --accel tcg"
 if [ "$CLIENT_RC" -ne 0 ]; then exit "$CLIENT_RC"; fi
+if [ "$CLIENT_STOPPED" = 1 ]; then exit 0; fi
 if [ "$QEMU_RC" = 124 ] || [ "$QEMU_RC" = 137 ]; then log "timeout after ${TIMEOUT}s (console: $CONSOLE)"; exit 124; fi
 status="$(sed -n 's/^INIT: exit \([0-9]*\).*/\1/p' "$CONSOLE" | tail -1 | tr -d '\r')"
 [ -n "$status" ] || { log "no 'INIT: exit' line on the console (QEMU status $QEMU_RC): see $CONSOLE"; tail -20 "$CONSOLE" >&2; exit 1; }

@@ -30,13 +30,15 @@ import java.util.TreeMap;
  * <pre>
  * java -cp CORE_CLASSPATH it/emulator/java/EmuCheck.java --manifest pcr-manifest.json
  *      (--console console.log [--nonce HEX] | [--uds vm.vsock] [--port 5000])
- *      [--parent-role ARN] [--parent-id ID] [--module-id ID] [--user-data TEXT]
+ *      [--parent-role ARN] [--parent-id ID] [--module-id ID] [--user-data TEXT] [--protocol probe|sample]
  * </pre>
  *
  * The document is read with the core's parse-only API ({@link UnverifiedDocument}); QEMU's documents are not
  * signed, and the check also asserts that the real verifier rejects them (no bypass). Prints one line per
  * check and exits 1 if any failed. Over vsock it speaks the nsm-probe protocol: it sends a fresh 32-byte nonce
- * (u32 big-endian length + bytes) and reads the length-prefixed Attestation and DescribeNSM responses.
+ * (u32 big-endian length + bytes) and reads the length-prefixed Attestation and DescribeNSM responses; with
+ * {@code --protocol sample} it speaks the sample enclave's protocol (a NONCE frame, answered by a DOCUMENT
+ * frame) and checks that the document binds a public key.
  */
 public final class EmuCheck {
     private static final HexFormat HEX = HexFormat.of();
@@ -49,6 +51,7 @@ public final class EmuCheck {
     private int run(String[] args) throws Exception {
         Path manifest = null, console = null, uds = null;
         int port = 5000;
+        boolean sample = false;
         String nonceHex = null, role = null, parentId = null, moduleId = null, userData = null;
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : fail("missing value after " + args[i]);
@@ -62,6 +65,11 @@ public final class EmuCheck {
                 case "--parent-id" -> parentId = v;
                 case "--module-id" -> moduleId = v;
                 case "--user-data" -> userData = v;
+                case "--protocol" -> sample = switch (v) {
+                    case "probe" -> false;
+                    case "sample" -> true;
+                    default -> fail("--protocol is probe or sample");
+                };
                 default -> fail("unknown option " + args[i]);
             }
         }
@@ -82,11 +90,11 @@ public final class EmuCheck {
         } else {
             nonce = new byte[32];
             new SecureRandom().nextBytes(nonce);
-            byte[][] r = overVsock(uds, port, nonce, 300_000);
+            byte[][] r = overVsock(uds, port, nonce, sample, 300_000);
             attestResponse = r[0];
             describeResponse = r[1];
         }
-        byte[] document = field(CborReader.decode(attestResponse), "Attestation", "document");
+        byte[] document = sample ? attestResponse : field(CborReader.decode(attestResponse), "Attestation", "document");
         UnverifiedDocument doc = UnverifiedDocument.parse(document);
         System.out.println("document: " + document.length + " bytes, module_id " + doc.moduleId() + ", alg "
                 + doc.algorithm());
@@ -113,6 +121,10 @@ public final class EmuCheck {
         if (moduleId != null) {
             check("module_id = " + moduleId, moduleId.equals(doc.moduleId()), doc.moduleId());
         }
+        if (sample) {
+            check("public_key bound (the enclave's ephemeral key)", doc.publicKey().isPresent(), "null");
+            return finish(document);
+        }
         CborValue.MapValue describe = map(CborReader.decode(describeResponse), "DescribeNSM");
         List<Long> locked = new ArrayList<>();
         if (describe.get("locked_pcrs") instanceof CborValue.Array a) {
@@ -122,6 +134,10 @@ public final class EmuCheck {
                 locked.toString());
         check("DescribeNSM digest = SHA384", new CborValue.Text("SHA384").equals(describe.get("digest")),
                 String.valueOf(describe.get("digest")));
+        return finish(document);
+    }
+
+    private int finish(byte[] document) {
         try {
             AttestationVerifier.builder().build().verify(document);
             check("the verifier rejects the unsigned emulator document", false, "it was accepted");
@@ -162,7 +178,8 @@ public final class EmuCheck {
     }
 
     /** Connects through the hybrid-vsock Unix socket, retrying until the guest listens or the deadline passes. */
-    private static byte[][] overVsock(Path uds, int port, byte[] nonce, long timeoutMillis) throws Exception {
+    private static byte[][] overVsock(Path uds, int port, byte[] nonce, boolean sample, long timeoutMillis)
+            throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         IOException last = null;
         while (System.currentTimeMillis() < deadline) {
@@ -175,6 +192,18 @@ public final class EmuCheck {
                 String reply = readLine(in);
                 if (reply == null || !reply.startsWith("OK")) {
                     throw new IOException("backend answered " + reply);
+                }
+                if (sample) { // sample-enclave Protocol: type byte | u32 length | payload; NONCE=1 -> DOCUMENT=2
+                    out.writeByte(1);
+                    out.writeInt(nonce.length);
+                    out.write(nonce);
+                    out.flush();
+                    int type = in.read();
+                    byte[] payload = frame(in);
+                    if (type != 2) {
+                        fail("the enclave answered frame type " + type + ": " + new String(payload, StandardCharsets.UTF_8));
+                    }
+                    return new byte[][] {payload, null};
                 }
                 out.writeInt(nonce.length);
                 out.write(nonce);
