@@ -98,6 +98,7 @@ pack_docker_save() {
   find "$w/image" -exec touch -h -d "@$epoch" {} +
   tar -C "$w/image" "${det[@]}" -cf "$w/out.tar" manifest.json "$config_sha.json" "$layer_sha"
   mkdir -p "$(dirname "$out")"
+  chmod 0644 "$w/out.tar"; touch -d "@$epoch" "$w/out.tar"
   mv -f "$w/out.tar" "$out.tmp.$$" && mv -f "$out.tmp.$$" "$out"
   rm -rf "$w"
   PACKED_LAYER_SHA="$layer_sha"

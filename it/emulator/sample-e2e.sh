@@ -3,7 +3,8 @@
 # Java base image) builds the sample enclave's EIF; the harness boots it; the parent side connects over the
 # vsock backend's Unix socket, sends a fresh nonce and checks the attestation document the enclave obtained
 # from /dev/nsm through FfmNsm: PCR0/1/2 = pcr-manifest.json, nonce echoed, public key bound, locked PCRs
-# 0..15 listed, and the real verifier rejects it (QEMU signs nothing). Called by run-e2e.sh.
+# 0..15 listed, PCR3/PCR4 = the core's helpers for the parent-role/parent-id machine options, and the real
+# verifier rejects it (QEMU signs nothing). Called by run-e2e.sh.
 #
 # Usage: it/emulator/sample-e2e.sh ARTIFACTS_DIR CORE_CLASSPATH   (expects ARTIFACTS_DIR/blobs from run-e2e.sh)
 # Env:   EMU_M2 (default ARTIFACTS_DIR/m2): a private Maven repository for the plugin and the sample, chained
@@ -39,8 +40,11 @@ size_mb=$(( $(stat -c %s "$EIF") / 1048576 ))
 mem=$(( size_mb * 4 > 768 ? size_mb * 4 : 768 ))   # nitro-cli's floor is 4 x the EIF size (EMULATOR.md §6.5)
 step "boot $(basename "$EIF") (${size_mb} MB, -m ${mem}M)"
 rc=0
-"$EMU_DIR/boot.sh" "$EIF" --console "$ART/sample.console.log" --timeout 600 --memory "${mem}M" -- \
+ROLE="arn:aws:iam::123456789012:role/ci"; PARENT="i-0123456789abcdef0"
+"$EMU_DIR/boot.sh" "$EIF" --console "$ART/sample.console.log" --timeout 600 --memory "${mem}M" \
+  --parent-role "$ROLE" --parent-id "$PARENT" -- \
   "$JAVA" -cp "$CP" "$EMU_DIR/java/EmuCheck.java" --manifest "$ART/sample/pcr-manifest.json" --protocol sample \
+  --parent-role "$ROLE" --parent-id "$PARENT" \
   >"$ART/sample.check.txt" 2>&1 || rc=$?
 grep -v '^WARNING' "$ART/sample.check.txt" >&2 || true
 step "done (status $rc)"
