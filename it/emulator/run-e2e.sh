@@ -3,7 +3,10 @@
 # machine and checks, on the host, the attestation documents the enclave produced through the real kernel
 # driver. From a fresh Debian 12 machine (root or sudo; JDK 25 at $JAVA_HOME); exits non-zero on any failure.
 #
-# Usage: it/emulator/run-e2e.sh [probe|sample|all]     (default all; "sample" needs the sample enclave)
+# Usage: it/emulator/run-e2e.sh [probe|sample|repro|all]   (default all)
+#   probe   the static NSM probe: unsigned, parent-role/parent-id and signed EIFs; console and vsock read-back
+#   sample  the sample enclave built by build-eif on the jlink'ed Java base image (sample-e2e.sh)
+#   repro   development blobs and Java base image byte-identical across two runs (check-reproducible.sh)
 # Env:   EMU_ARTIFACTS (default target/emulator): consoles, EIFs, manifests, check output (keep as CI artifacts)
 #        EMU_ACCEL=kvm to try KVM; ATTESTED_CACHE / XDG_CACHE_HOME for the cache (QEMU, kernel .deb, sid .deb)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -73,10 +76,13 @@ run_probe() {
 
 case "$WHAT" in
   probe) probe_tests ;;
+  repro) "$EMU_DIR/check-reproducible.sh" "$ART/repro" || FAILED+=("reproducibility") ;;
   sample) "$EMU_DIR/sample-e2e.sh" "$ART" "$CP" || FAILED+=("sample") ;;
-  all) probe_tests
+  all) step "reproducibility of the development blobs and the Java base image"
+       "$EMU_DIR/check-reproducible.sh" "$ART/repro" >&2 || FAILED+=("reproducibility")
+       probe_tests
        if [ -x "$EMU_DIR/sample-e2e.sh" ]; then "$EMU_DIR/sample-e2e.sh" "$ART" "$CP" || FAILED+=("sample"); fi ;;
-  *) die "usage: $0 [probe|sample|all]" ;;
+  *) die "usage: $0 [probe|sample|repro|all]" ;;
 esac
 
 step "done"
