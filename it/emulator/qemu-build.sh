@@ -16,6 +16,7 @@ CONFIGURE_FLAGS=(--python=/usr/bin/python3 --target-list=x86_64-softmmu --enable
   --disable-tools --disable-install-blobs --disable-download --disable-werror)
 VSOCK_PKG="vhost-device-vsock"
 VSOCK_VERSION="0.3.0-2"
+VSOCK_SHA256="fd36382419cc174f00d9b1691486b581e13e8c1168dc339b86b2a65180a29ce7"   # the .deb, first fetched 2026-11-22
 
 # The runtime needs of the binary (§3.5): libraries and firmware.
 install_runtime() {
@@ -87,7 +88,7 @@ build_qemu() {
 
 fetch_vsock() {
   local dir="$ATTESTED_CACHE/vhost-device-vsock-$VSOCK_VERSION" 
-  [ -x "$dir/usr/bin/vhost-device-vsock" ] && [ -f "$dir/deb.sha256" ] && return 0
+  [ -x "$dir/usr/bin/vhost-device-vsock" ] && [ "$(cat "$dir/deb.sha256" 2>/dev/null)" = "$VSOCK_SHA256" ] && return 0
   log "fetching $VSOCK_PKG $VSOCK_VERSION from Debian sid (private apt state, system config untouched)"
   local apt="$ATTESTED_CACHE/apt-sid"
   mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/debs"
@@ -104,6 +105,7 @@ fetch_vsock() {
     local want; want="$(apt-cache "${opts[@]}" show "$VSOCK_PKG=$VSOCK_VERSION" | awk '/^SHA256: /{print $2; exit}')"
     sha256_check "$deb" "$want"
   fi
+  sha256_check "$deb" "$VSOCK_SHA256"
   rm -rf "$dir.tmp"; mkdir -p "$dir.tmp"
   dpkg-deb -x "$deb" "$dir.tmp"
   sha256sum "$deb" | cut -d' ' -f1 >"$dir.tmp/deb.sha256"
