@@ -102,7 +102,16 @@ boot_once() {
   local start=$SECONDS qrc=0 crc=0
   if [ ${#CLIENT[@]} -gt 0 ]; then
     "${cmd[@]}" </dev/null >"$CONSOLE" 2>&1 & QEMU_PID=$!
-    EMU_VSOCK_UDS="$UDS" timeout "$TIMEOUT" "${CLIENT[@]}" || crc=$?
+    EMU_VSOCK_UDS="$UDS" timeout "$TIMEOUT" "${CLIENT[@]}" & local client_pid=$!
+    # If the enclave ends first (crash, hang caught by the timeout), the client gets 15 s more, not its deadline.
+    local left=-1
+    while kill -0 "$client_pid" 2>/dev/null; do
+      if [ $left -lt 0 ] && ! kill -0 "$QEMU_PID" 2>/dev/null; then left=15; fi
+      if [ $left -eq 0 ]; then log "enclave ended; stopping the client"; kill "$client_pid" 2>/dev/null || true; break; fi
+      [ $left -gt 0 ] && left=$((left - 1))
+      sleep 1
+    done
+    wait "$client_pid" || crc=$?
     if [ $crc -ne 0 ]; then log "client failed with status $crc"; kill "$QEMU_PID" 2>/dev/null || true; fi
     # A server application never exits by itself: once the client is done, the enclave gets a short grace
     # period to power off, then it is stopped (the client's status decides).

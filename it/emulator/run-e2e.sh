@@ -17,6 +17,7 @@ ART="${EMU_ARTIFACTS:-$REPO/target/emulator}"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 [ -x "$JAVA" ] && "$JAVA" -version 2>&1 | grep -q 'version "2[5-9]' || die "JDK 25 needed at JAVA_HOME ($JAVA_HOME)"
+apt_install openssl
 rm -rf "$ART"; mkdir -p "$ART"
 T0=$SECONDS
 step() { log "[$((SECONDS - T0))s] $*"; }
