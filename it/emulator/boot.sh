@@ -140,7 +140,7 @@ while :; do
   fi
   break
 done
-grep -q 'KVM internal error' "$CONSOLE" && log "KVM failed on this host: rerun with --accel tcg"
+grep -Eq 'KVM internal error|failed to set MSR|kvm_buf_set_msrs' "$CONSOLE" && [ "$ACCEL" = kvm ] && log "KVM failed on this host: rerun with --accel tcg"
 if [ "$CLIENT_RC" -ne 0 ]; then exit "$CLIENT_RC"; fi
 if [ "$CLIENT_STOPPED" = 1 ]; then exit 0; fi
 if [ "$QEMU_RC" = 124 ] || [ "$QEMU_RC" = 137 ]; then log "timeout after ${TIMEOUT}s (console: $CONSOLE)"; exit 124; fi
