@@ -19,8 +19,9 @@
 #   -- CLIENT...         run this host command while the enclave runs, with EMU_VSOCK_UDS set to the Unix
 #                        socket; its failure fails the boot. When it succeeds and the enclave has not powered
 #                        off EMU_GRACE_SECONDS (10) later, the enclave is stopped and the boot counts as passed.
-# Exit status: the client's if it failed; 0 if the client passed and the enclave was stopped; 124 if QEMU hit the timeout; else the application's exit status as
-# printed by the development init ("INIT: exit N"); 1 if there is no such line.
+# Exit status: the client's if it failed; 0 if the client passed and the enclave was stopped; 124 if QEMU hit
+# the timeout; else the application's exit status as printed by the development init ("INIT: exit N"); 1 if
+# there is no such line.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 [ $# -ge 1 ] || die "usage: $0 EIF [options] [-- CLIENT...]"

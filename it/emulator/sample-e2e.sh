@@ -41,7 +41,7 @@ mem=$(( size_mb * 4 > 768 ? size_mb * 4 : 768 ))   # nitro-cli's floor is 4 x th
 step "boot $(basename "$EIF") (${size_mb} MB, -m ${mem}M)"
 rc=0
 ROLE="arn:aws:iam::123456789012:role/ci"; PARENT="i-0123456789abcdef0"
-"$EMU_DIR/boot.sh" "$EIF" --console "$ART/sample.console.log" --timeout 600 --memory "${mem}M" \
+"$EMU_DIR/boot.sh" "$EIF" --console "$ART/sample.console.log" --timeout 600 --memory "${mem}M" --cpus 2 \
   --parent-role "$ROLE" --parent-id "$PARENT" -- \
   "$JAVA" -cp "$CP" "$EMU_DIR/java/EmuCheck.java" --manifest "$ART/sample/pcr-manifest.json" --protocol sample \
   --parent-role "$ROLE" --parent-id "$PARENT" \

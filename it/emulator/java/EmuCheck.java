@@ -31,6 +31,7 @@ import java.util.TreeMap;
  * java -cp CORE_CLASSPATH it/emulator/java/EmuCheck.java --manifest pcr-manifest.json
  *      (--console console.log [--nonce HEX] | [--uds vm.vsock] [--port 5000])
  *      [--parent-role ARN] [--parent-id ID] [--module-id ID] [--user-data TEXT] [--protocol probe|sample]
+ *      [--deadline SECONDS]   (how long to retry the vsock connection while the enclave boots; default 600)
  * </pre>
  *
  * The document is read with the core's parse-only API ({@link UnverifiedDocument}); QEMU's documents are not
@@ -52,6 +53,7 @@ public final class EmuCheck {
         Path manifest = null, console = null, uds = null;
         int port = 5000;
         boolean sample = false;
+        long deadlineSeconds = 600;
         String nonceHex = null, role = null, parentId = null, moduleId = null, userData = null;
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : fail("missing value after " + args[i]);
@@ -60,6 +62,7 @@ public final class EmuCheck {
                 case "--console" -> console = Path.of(v);
                 case "--uds" -> uds = Path.of(v);
                 case "--port" -> port = Integer.parseInt(v);
+                case "--deadline" -> deadlineSeconds = Long.parseLong(v);
                 case "--nonce" -> nonceHex = v;
                 case "--parent-role" -> role = v;
                 case "--parent-id" -> parentId = v;
@@ -90,7 +93,7 @@ public final class EmuCheck {
         } else {
             nonce = new byte[32];
             new SecureRandom().nextBytes(nonce);
-            byte[][] r = overVsock(uds, port, nonce, sample, 300_000);
+            byte[][] r = overVsock(uds, port, nonce, sample, deadlineSeconds * 1000);
             attestResponse = r[0];
             describeResponse = r[1];
         }
