@@ -22,7 +22,7 @@ public final class AttestationException extends RuntimeException {
         /** Path validation failed: signatures, names, basicConstraints, pathLen, keyUsage or key types. */
         CHAIN_INVALID("The certificate chain from the leaf to the root does not validate; the document was not issued by a genuine Nitro Secure Module."),
         /** A certificate is not valid at the verification instant, or the timestamp lies outside the leaf's validity. */
-        CERT_NOT_VALID_AT_TIME("A certificate is expired or not yet valid at the verification instant; archived documents can be verified at their own timestamp (at(document)), which gives no replay protection."),
+        CERT_NOT_VALID_AT_TIME("A certificate is expired or not yet valid at the verification instant; archived documents can be verified at their own timestamp (at=document, atDocumentTime()), which gives no replay protection."),
         /** The COSE signature does not verify with the leaf key. */
         SIGNATURE_INVALID("The signed bytes were modified or signed by another key."),
         /** The document is older than the maximum age. */

@@ -47,6 +47,9 @@ public final class AttestationVerifier {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     private static final String ECDSA_WITH_SHA384 = "1.2.840.10045.4.3.3";
     private static final Set<String> LEAF_CRITICAL_EXTENSIONS = Set.of("2.5.29.19", "2.5.29.15");
+    /** nameConstraints, policyConstraints, inhibitAnyPolicy, certificatePolicies, policyMappings. */
+    private static final List<String> LEAF_DEPENDENT_CA_EXTENSIONS = List.of("2.5.29.30", "2.5.29.36", "2.5.29.54",
+            "2.5.29.32", "2.5.29.33");
     private static final int CHAIN_CACHE_SIZE = 64;
     private static final int LEAF_CACHE_SIZE = 256;
 
@@ -193,9 +196,27 @@ public final class AttestationVerifier {
         checkLeaf(leaf, chain.issuerOfLeaf());
         if (firstSight) {
             pkix(chain, leaf, at);
-            chains.put(key, chain);
+            if (leafIndependent(chain)) {
+                chains.put(key, chain);
+            }
         }
         return chain;
+    }
+
+    /**
+     * Whether what PKIX established for this chain holds for any end-entity leaf: true unless an intermediate
+     * carries name or policy constraints, which PKIX applies to the leaf (AWS's intermediates carry none; a chain
+     * that does is simply validated in full for every document).
+     */
+    private static boolean leafIndependent(ValidatedChain chain) {
+        for (Ca ca : chain.intermediates) {
+            for (String oid : LEAF_DEPENDENT_CA_EXTENSIONS) {
+                if (ca.cert.getExtensionValue(oid) != null) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private ValidatedChain parseIntermediates(Anchor anchor, List<byte[]> bundle) {

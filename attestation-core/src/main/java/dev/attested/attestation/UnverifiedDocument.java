@@ -2,7 +2,6 @@ package dev.attested.attestation;
 
 import dev.attested.attestation.AttestationException.Code;
 import dev.attested.cbor.CborException;
-import dev.attested.cbor.CborReader;
 import dev.attested.cbor.CborValue;
 import dev.attested.cose.CoseException;
 import dev.attested.cose.CoseSign1;

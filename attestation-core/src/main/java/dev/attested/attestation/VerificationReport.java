@@ -71,7 +71,7 @@ public final class VerificationReport {
     }
 
     private static Result verifyOne(VerificationRequest request, Path file) {
-        String name = file.toString();
+        String name = displayName(file);
         byte[] bytes;
         try {
             bytes = AttestationDocuments.read(file);
@@ -98,6 +98,13 @@ public final class VerificationReport {
         } catch (AttestationException e) {
             return new Result(name, Verdict.REJECTED, e.code(), e.getMessage(), parsed, unverifiedChain(parsed), status);
         }
+    }
+
+    /** Relative to the working directory when below it, so reports don't carry host paths. */
+    private static String displayName(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path cwd = Path.of("").toAbsolutePath().normalize();
+        return (abs.startsWith(cwd) ? cwd.relativize(abs) : abs).toString().replace('\\', '/');
     }
 
     private static SortedMap<Integer, String> pcrStatus(Optional<UnverifiedDocument> doc, SortedMap<Integer, Pcr> expected) {

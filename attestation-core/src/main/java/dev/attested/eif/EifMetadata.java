@@ -20,6 +20,7 @@ import java.util.Objects;
  */
 public record EifMetadata(String imageName, String imageVersion, BuildMetadata buildMetadata,
                           JsonNode dockerInfo, JsonNode customMetadata) {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** The {@code BuildMetadata} object, fields in nitro-cli's order. */
     public record BuildMetadata(String buildTime, String buildTool, String buildToolVersion,
@@ -100,7 +101,7 @@ public record EifMetadata(String imageName, String imageVersion, BuildMetadata b
     public static EifMetadata parse(byte[] section) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(section);
+            root = MAPPER.readTree(section);
         } catch (java.io.IOException e) {
             throw new EifException(EifException.Code.EIF_BAD_METADATA, "the metadata section is not JSON: " + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
         }

@@ -21,7 +21,12 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Instant;
+import dev.attested.io.AtomicFiles;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Date;
 import java.util.Objects;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -112,6 +117,71 @@ public final class EifSigner {
     }
 
     /**
+     * Signs an existing EIF like {@code nitro-cli sign-eif}: the signature section is appended (replacing the
+     * existing one when the image is already signed and that section is last), the tables and the CRC are
+     * updated, and the result is written to {@code target} atomically ({@code target} may be {@code source}).
+     * The source must be structurally sound with a correct CRC.
+     */
+    public EifWriter.WrittenEif sign(Path source, Path target) {
+        EifImage image = EifReader.inspect(source);
+        if (!image.crcValid()) {
+            image.requireIntact();
+        }
+        List<EifImage.Section> sections = image.sections();
+        int kept = sections.size();
+        if (image.signed()) {
+            EifImage.Section last = sections.get(sections.size() - 1);
+            if (last.type() != EifSectionType.SIGNATURE) {
+                throw new EifException(EifException.Code.EIF_BAD_SECTION, "the existing signature section of " + source
+                        + " is not the last section; rebuild the image instead of re-signing it");
+            }
+            kept--;
+        }
+        long cut = kept == sections.size() ? image.header().impliedFileLength() : sections.get(kept).offset();
+        byte[] signature = signatureSection(image.measurements().pcr0());
+        List<Long> offsets = new ArrayList<>(image.header().sectionOffsets().subList(0, kept));
+        List<Long> sizes = new ArrayList<>(image.header().sectionSizes().subList(0, kept));
+        offsets.add(cut);
+        sizes.add((long) signature.length);
+        Path tmp = null;
+        try {
+            tmp = AtomicFiles.newTempSibling(target);
+            long crc;
+            EifHeader header;
+            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 Measurer m = new Measurer()) {
+                in.position(EifHeader.LENGTH);
+                out.position(EifHeader.LENGTH);
+                if (!m.copy(in, cut - EifHeader.LENGTH, Measurer.Region.UNMEASURED, out)) {
+                    throw new EifException(EifException.Code.EIF_TRUNCATED, source + " became shorter while it was signed");
+                }
+                m.update(EifWriter.sectionHeader(EifSectionType.SIGNATURE, signature.length), Measurer.Region.UNMEASURED, out);
+                m.update(signature, Measurer.Region.UNMEASURED, out);
+                EifHeader old = image.header();
+                header = new EifHeader(old.version(), old.architecture(), old.defaultMemory(), old.defaultCpus(), offsets, sizes, 0);
+                crc = EifWriter.headerCrcThen(header, m.crc(), m.crcLength());
+                header = header.withCrc(crc);
+                out.position(0);
+                Measurer.writeFully(out, header.encode(), EifHeader.LENGTH);
+            }
+            AtomicFiles.moveIntoPlace(tmp, target);
+            tmp = null;
+            return new EifWriter.WrittenEif(target, header.impliedFileLength(), crc, image.measurements().withPcr8(pcr8));
+        } catch (IOException e) {
+            throw new EifException(EifException.Code.EIF_IO, "cannot write the signed EIF " + target + ": " + e, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the original failure matters more
+                }
+            }
+        }
+    }
+
+    /**
      * serde_cbor's encoding of {@code PcrInfo{register_index, register_value}}: a map of two text keys, the value
      * as an array of one uint per byte (not a byte string, EIF.md §7.1).
      */
@@ -149,7 +219,8 @@ public final class EifSigner {
                         "the certificate PEM has a BEGIN CERTIFICATE line but no END CERTIFICATE line");
             }
             try {
-                der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
+                // line breaks and blanks only: a lenient (MIME) decoder would skip any stray byte in the PEM
+                der = Base64.getDecoder().decode(text.substring(begin + 27, end).replaceAll("[\\r\\n\\t ]", ""));
             } catch (IllegalArgumentException e) {
                 throw new EifException(EifException.Code.EIF_SIGNING_CERTIFICATE_INVALID, "the certificate PEM is not valid Base64");
             }

@@ -18,8 +18,8 @@ import java.util.zip.CRC32;
 /**
  * One streaming pass over EIF bytes: CRC32 of everything fed, SHA-384 of the image (PCR0), a copy of that
  * digest state after the first ramdisk (PCR1), and SHA-384 of the application ramdisks (PCR2) on a second
- * thread, so PCR2 costs no extra wall time on a multi-core machine. Memory is a fixed pool of chunk buffers,
- * whatever the size of the file.
+ * thread, so PCR2 costs no extra wall time on a multi-core machine. Memory is a fixed pool of four 1 MiB direct
+ * buffers (the kernel reads straight into them), whatever the size of the file.
  */
 final class Measurer implements AutoCloseable {
     /** Which PCRs a byte range belongs to. */
@@ -33,12 +33,13 @@ final class Measurer implements AutoCloseable {
     }
 
     static final int CHUNK = 1 << 20;
+    private static final int SMALL = 64 << 10;
     private static final int BUFFERS = 4;
 
     private final MessageDigest image = sha384();
     private final MessageDigest application = sha384();
     private final CRC32 crc = new CRC32();
-    private final ArrayBlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+    private final ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
     private int allocated;
     private ExecutorService worker;
     private Future<?> lastApplicationTask;
@@ -52,7 +53,9 @@ final class Measurer implements AutoCloseable {
         if (region != Region.UNMEASURED) {
             image.update(bytes);
         }
-        if (region == Region.APPLICATION) {
+        if (region == Region.APPLICATION && worker == null) {
+            application.update(bytes);
+        } else if (region == Region.APPLICATION) {
             byte[] copy = bytes.clone();
             submit(() -> application.update(copy));
         }
@@ -66,23 +69,38 @@ final class Measurer implements AutoCloseable {
      * writing them to {@code out} if given. Returns false if {@code in} ended early.
      */
     boolean copy(ReadableByteChannel in, long size, Region region, WritableByteChannel out) throws IOException {
+        if (size <= SMALL) { // cmdline-sized sections: no pooled megabyte buffers, no thread
+            byte[] small = new byte[(int) size];
+            if (readFully(in, small, small.length) < small.length) {
+                return false;
+            }
+            update(small, region, out);
+            return true;
+        }
         long remaining = size;
         while (remaining > 0) {
-            byte[] buf = takeBuffer();
-            int want = (int) Math.min(buf.length, remaining);
-            int n = readFully(in, buf, want);
-            if (n < want) {
+            ByteBuffer buf = takeBuffer();
+            int want = (int) Math.min(CHUNK, remaining);
+            buf.clear().limit(want);
+            while (buf.hasRemaining() && in.read(buf) >= 0) {
+                // direct buffer: the kernel copies straight into it, no heap copy
+            }
+            if (buf.hasRemaining()) {
                 free.add(buf);
                 return false;
             }
-            remaining -= n;
-            crc.update(buf, 0, n);
-            crcLength += n;
+            buf.flip();
+            remaining -= want;
+            crc.update(buf.duplicate());
+            crcLength += want;
             boolean handedOver = false;
-            if (region == Region.APPLICATION) {
+            if (region == Region.APPLICATION && worker == null && size <= CHUNK) {
+                application.update(buf.duplicate()); // nothing queued yet and too small to be worth a thread
+            } else if (region == Region.APPLICATION) {
+                ByteBuffer view = buf.duplicate();
                 submit(() -> {
                     try {
-                        application.update(buf, 0, n);
+                        application.update(view);
                     } finally {
                         free.add(buf);
                     }
@@ -90,10 +108,13 @@ final class Measurer implements AutoCloseable {
                 handedOver = true;
             }
             if (region != Region.UNMEASURED) {
-                image.update(buf, 0, n);
+                image.update(buf.duplicate());
             }
             if (out != null) {
-                writeFully(out, buf, n);
+                ByteBuffer w = buf.duplicate();
+                while (w.hasRemaining()) {
+                    out.write(w);
+                }
             }
             if (!handedOver) {
                 free.add(buf);
@@ -143,14 +164,14 @@ final class Measurer implements AutoCloseable {
         }
     }
 
-    private byte[] takeBuffer() throws IOException {
-        byte[] buf = free.poll();
+    private ByteBuffer takeBuffer() throws IOException {
+        ByteBuffer buf = free.poll();
         if (buf != null) {
             return buf;
         }
         if (allocated < BUFFERS) {
             allocated++;
-            return new byte[CHUNK];
+            return ByteBuffer.allocateDirect(CHUNK);
         }
         try {
             return free.take();

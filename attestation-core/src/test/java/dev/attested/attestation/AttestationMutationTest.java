@@ -48,16 +48,21 @@ class AttestationMutationTest {
         for (Source s : sources) {
             byte[] original = s.document;
             byte[] signedBytes = signedBytes(original);
+            VerifiedAttestation reference = s.verifier.verify(original, DEBUG_OK);
             List<int[]> heads = heads(original);
             for (int i = 0; i < MUTANTS_PER_SOURCE; i++) {
                 Mutant m = mutate(original, heads, random);
                 total++;
                 try {
-                    s.verifier.verify(m.bytes, DEBUG_OK);
+                    VerifiedAttestation v = s.verifier.verify(m.bytes, DEBUG_OK);
                     accepted++;
                     byte[] after = signedBytes(m.bytes);
                     if (!Arrays.equals(after, signedBytes)) {
                         failures.add(s.name + " " + m.kind + ": accepted although its signed bytes changed");
+                    } else if (!v.moduleId().equals(reference.moduleId()) || !v.timestamp().equals(reference.timestamp())
+                            || !v.pcrs().equals(reference.pcrs())
+                            || !Arrays.equals(v.nonce().orElse(null), reference.nonce().orElse(null))) {
+                        failures.add(s.name + " " + m.kind + ": accepted with other fields than the original");
                     }
                 } catch (AttestationException e) {
                     codes.merge(e.code(), 1, Integer::sum);

@@ -365,6 +365,29 @@ class AttestationVerifierTest {
     }
 
     @Test
+    void oneVerifierServesConcurrentThreads() throws Exception {
+        AttestationVerifier v = verifierAt(NOW);
+        List<byte[]> docs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            docs.add(doc().nonce(new byte[] {(byte) i}).sign());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<VerifiedAttestation>> results = new ArrayList<>();
+            for (int i = 0; i < docs.size(); i++) {
+                byte[] d = docs.get(i);
+                byte[] n = {(byte) i};
+                results.add(pool.submit(() -> v.verify(d, Expectations.builder().nonce(n).build())));
+            }
+            for (int i = 0; i < results.size(); i++) {
+                assertArrayEquals(new byte[] {(byte) i}, results.get(i).get().nonce().orElseThrow());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void verifiesArchivedDocumentsAtTheirOwnTimestamp() {
         AttestationVerifier v = AttestationVerifier.builder().trustAnchor(PKI.root()).atDocumentTime().build();
         VerifiedAttestation att = v.verify(doc().timestamp(START.plus(Duration.ofHours(2))).sign());

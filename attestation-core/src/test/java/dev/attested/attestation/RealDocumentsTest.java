@@ -50,6 +50,15 @@ class RealDocumentsTest {
         assertEquals(Pcr.ofParentInstanceId(instanceId), v.pcr(4).orElseThrow());
     }
 
+    @ParameterizedTest
+    @EnumSource(Fixtures.class)
+    void genuineAwsChainsAreCachedAfterTheFirstDocument(Fixtures f) {
+        AttestationVerifier v = AttestationVerifier.builder().atDocumentTime().build();
+        v.verify(f.bytes(), DEBUG_OK);
+        v.verify(f.bytes(), DEBUG_OK);
+        assertEquals(1, v.fullPathValidations());
+    }
+
     @Test
     void debugFixtureIsRejectedWithoutAllowDebugMode() {
         assertEquals(Code.DEBUG_MODE, assertThrows(AttestationException.class,

@@ -107,30 +107,28 @@ class EifWriterTest {
     }
 
     @Test
-    void applicationRamdisksLargerThanOneChunkAreMeasuredInOrder(@TempDir Path dir) throws Exception {
-        byte[] a = new byte[Measurer.CHUNK * 3 + 17];
-        byte[] b = new byte[Measurer.CHUNK + 5];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (byte) (i * 31);
-        }
-        for (int i = 0; i < b.length; i++) {
-            b[i] = (byte) (i * 7 + 3);
-        }
+    void applicationRamdisksOfAnySizeAreMeasuredInFileOrder(@TempDir Path dir) throws Exception {
+        // small (inline), medium (one pooled chunk), large (second thread), then small and large again
+        int[] sizes = {100, 200 << 10, Measurer.CHUNK * 3 + 17, 50, Measurer.CHUNK + 5};
         Path kernel = Files.write(dir.resolve("k"), new byte[] {9});
         Path r0 = Files.write(dir.resolve("r0"), new byte[] {8});
-        Path r1 = Files.write(dir.resolve("r1"), a);
-        Path r2 = Files.write(dir.resolve("r2"), b);
-        EifMeasurements m = EifWriter.builder().kernel(kernel).cmdline("c").metadata(syntheticMetadata())
-                .ramdisks(List.of(r0, r1, r2)).build().write(dir.resolve("big.eif")).measurements();
+        EifWriter.Builder b = EifWriter.builder().kernel(kernel).cmdline("c").metadata(syntheticMetadata()).ramdisk(r0);
         MessageDigest app = MessageDigest.getInstance("SHA-384");
-        app.update(a);
-        app.update(b);
-        assertEquals(Pcr.ofContentDigest(app.digest()), m.pcr2());
         MessageDigest image = MessageDigest.getInstance("SHA-384");
         image.update(new byte[] {9, 'c', 8});
-        image.update(a);
-        image.update(b);
-        assertEquals(Pcr.ofContentDigest(image.digest()), m.pcr0());
+        for (int r = 0; r < sizes.length; r++) {
+            byte[] content = new byte[sizes[r]];
+            for (int i = 0; i < content.length; i++) {
+                content[i] = (byte) (i * 31 + r);
+            }
+            b.ramdisk(Files.write(dir.resolve("r" + (r + 1)), content));
+            app.update(content);
+            image.update(content);
+        }
+        EifWriter.WrittenEif written = b.build().write(dir.resolve("mixed.eif"));
+        assertEquals(Pcr.ofContentDigest(app.digest()), written.measurements().pcr2());
+        assertEquals(Pcr.ofContentDigest(image.digest()), written.measurements().pcr0());
+        assertEquals(written.measurements(), EifReader.read(written.file()).measurements());
     }
 
     @Test

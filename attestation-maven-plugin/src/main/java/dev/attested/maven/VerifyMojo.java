@@ -15,6 +15,7 @@ import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -23,7 +24,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * time, debug mode and the expected PCRs, nonce, user_data and public_key. Prints a summary, writes a JSON report
  * and fails the build with the error code of any rejected document.
  */
-@Mojo(name = "verify", requiresProject = false, threadSafe = true)
+@Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, requiresProject = false, threadSafe = true)
 public class VerifyMojo extends AbstractMojo {
 
     /** A document file (base64, hex or raw CBOR, detected automatically) or a directory of such files. */

@@ -61,6 +61,7 @@ record SockaddrVm(int cid, int port) {
 
     @Override
     public String toString() {
-        return "vsock:" + Integer.toUnsignedString(cid) + ":" + Integer.toUnsignedString(port);
+        return "vsock:" + (cid == VMADDR_CID_ANY ? "any" : Integer.toUnsignedString(cid)) + ":"
+                + (port == VMADDR_PORT_ANY ? "any" : Integer.toUnsignedString(port));
     }
 }

@@ -1,0 +1,85 @@
+package dev.attested.maven;
+
+import dev.attested.eif.EifDescription;
+import dev.attested.eif.EifException;
+import dev.attested.eif.EifImage;
+import dev.attested.eif.EifMeasurements;
+import dev.attested.eif.EifReader;
+import dev.attested.io.AtomicFiles;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Prints what {@code nitro-cli describe-eif} prints for an EIF — version, PCR0/1/2 (PCR8 when signed), signing
+ * certificate, CRC and signature checks, metadata — after reading it strictly and measuring it in one pass.
+ * Works without a project: {@code mvn dev.attested:attestation-maven-plugin:describe-eif -Deif=app.eif}.
+ * Fails with the named error ({@code EIF_BAD_MAGIC}, {@code EIF_TRUNCATED}, ...) on a malformed file, and with
+ * {@code EIF_CRC_MISMATCH} / {@code EIF_SIGNATURE_INVALID} after printing when a check fails.
+ */
+@Mojo(name = "describe-eif", requiresProject = false, threadSafe = true)
+public class DescribeEifMojo extends AbstractMojo {
+
+    /** The EIF to describe. */
+    @Parameter(property = "eif", defaultValue = "${project.build.directory}/attestation/${project.artifactId}-${project.version}.eif")
+    File eif;
+
+    /** Also write the JSON to this file (written atomically); not written when unset. */
+    @Parameter(property = "attestation.describe.output")
+    File output;
+
+    /** The free-form {@code HashAlgorithm} string of the {@code Measurements} map (nitro-cli ≤ 1.4 prints this one). */
+    @Parameter(property = "attestation.hashAlgorithm", defaultValue = EifMeasurements.NITRO_CLI_HASH_ALGORITHM)
+    String hashAlgorithm = EifMeasurements.NITRO_CLI_HASH_ALGORITHM;
+
+    /** Fail the build when the CRC or the PCR0 signature does not check (the description is printed first). */
+    @Parameter(property = "attestation.describe.failOnInvalid", defaultValue = "true")
+    boolean failOnInvalid = true;
+
+    /** Skip this goal. */
+    @Parameter(property = "attestation.describe.skip", defaultValue = "false")
+    boolean skip;
+
+    @Override
+    public void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("describe-eif skipped");
+            return;
+        }
+        if (eif == null || !eif.isFile()) {
+            throw new MojoFailureException("EIF_IO: no EIF " + (eif == null ? "given" : "at " + eif)
+                    + "; run with -Deif=path/to/image.eif");
+        }
+        EifImage image;
+        try {
+            image = EifReader.inspect(eif.toPath());
+        } catch (EifException e) {
+            throw new MojoFailureException(eif + ": " + e.getMessage(), e);
+        }
+        String json = EifDescription.json(image, hashAlgorithm);
+        getLog().info("describe-eif " + eif + ":");
+        for (String line : json.split("\n", -1)) {
+            getLog().info(line);
+        }
+        if (output != null) {
+            try {
+                AtomicFiles.write(output.toPath(), (json + "\n").getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new MojoExecutionException("cannot write " + output + ": " + e.getMessage(), e);
+            }
+            getLog().info("Description written to " + output);
+        }
+        if (failOnInvalid) {
+            try {
+                image.requireIntact();
+            } catch (EifException e) {
+                throw new MojoFailureException(eif + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.attested.maven;
+
+import dev.attested.attestation.AttestationException;
+import dev.attested.attestation.AttestationVerifier;
+import dev.attested.attestation.NitroRoots;
+import dev.attested.kms.EvaluationScenarios;
+import dev.attested.kms.GeneratedKeyPolicy;
+import dev.attested.kms.KeyPolicy;
+import dev.attested.kms.KeyPolicyEvaluator;
+import dev.attested.kms.KeyPolicyException;
+import dev.attested.kms.KeyPolicyGenerator;
+import dev.attested.kms.KeyPolicyLinter;
+import dev.attested.kms.LintFinding;
+import dev.attested.kms.MeasurementPin;
+import dev.attested.kms.PolicyTemplates;
+import dev.attested.pcr.PcrManifest;
+import dev.attested.pcr.PcrManifestException;
+import java.io.File;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Generates a KMS key policy that really enforces attestation from the PCR manifest(s), lints it (or an existing
+ * policy given with {@code -Dpolicy=}), evaluates scenarios ({@code -Devaluate=}), shows the diff against a key's
+ * current policy and, only with {@code -Dattestation.apply=true}, replaces it.
+ */
+@Mojo(name = "kms-policy", requiresProject = false, threadSafe = true)
+public class KmsPolicyMojo extends AbstractMojo {
+    /** PCR manifest(s), comma-separated: one attested statement per release (several for a rollout). */
+    @Parameter(property = "manifest", defaultValue = "${project.build.directory}/attestation/pcr-manifest.json")
+    List<File> manifest;
+    /** The key's account (12 digits); default: the role's account. */
+    @Parameter(property = "attestation.account")
+    String account;
+    /** The parent instance's IAM role ARN, with its path. */
+    @Parameter(property = "attestation.roleArn")
+    String roleArn;
+    /** Key administrator ARNs, comma-separated. */
+    @Parameter(property = "attestation.admins")
+    List<String> admins = new ArrayList<>();
+    /** Producer ARNs allowed kms:Encrypt and kms:GenerateDataKeyWithoutPlaintext, comma-separated. */
+    @Parameter(property = "attestation.producers")
+    List<String> producers = new ArrayList<>();
+    /** Attested actions, comma-separated (Decrypt, GenerateDataKey, GenerateDataKeyPair, GenerateRandom, DeriveSharedSecret). */
+    @Parameter(property = "attestation.actions", defaultValue = "kms:Decrypt")
+    List<String> actions;
+    /** Measurements to pin, comma-separated: image (PCR0/ImageSha384, PCR1, PCR2), signer (PCR8), role (PCR3), instance (PCR4). */
+    @Parameter(property = "attestation.pins", defaultValue = "image")
+    String pins;
+    /** Parent instance id for the instance pin (PCR4). */
+    @Parameter(property = "attestation.instanceId")
+    String instanceId;
+    /** PEM of the EIF signing certificate: prints its PCR8 and supplies PCR8 for the signer pin. */
+    @Parameter(property = "attestation.signingCertificate")
+    File signingCertificate;
+    /** Add one Deny guard rail per pinned key. */
+    @Parameter(property = "attestation.denyGuardRail", defaultValue = "true")
+    boolean denyGuardRail;
+    /** Accept all-zero (debug-mode) PCRs. Development keys only. */
+    @Parameter(property = "attestation.allowDebugMode", defaultValue = "false")
+    boolean allowDebugMode;
+    /** A directory with edited templates (release-templates or its kms folder); default: the bundled ones. */
+    @Parameter(property = "attestation.templates")
+    File templates;
+    /** An existing policy to lint (and evaluate) instead of generating one. */
+    @Parameter(property = "policy")
+    File policy;
+    /** A scenarios file (see docs/kms-policy.md) to evaluate against the policy. */
+    @Parameter(property = "evaluate")
+    File evaluate;
+    /** PEM root certificate for attestation documents in scenarios; default: the AWS Nitro Enclaves Root-G1. */
+    @Parameter(property = "attestation.trustAnchor")
+    File trustAnchor;
+    /** Where the generated policy is written; the summary goes next to it (kms-policy.txt). */
+    @Parameter(property = "attestation.kmsPolicy", defaultValue = "${project.build.directory}/attestation/kms-policy.json")
+    File output;
+    /** Key id or key ARN (not an alias): fetch its policy and print the diff (dry run unless apply). */
+    @Parameter(property = "attestation.keyId")
+    String keyId;
+    /** Replace the key's policy with kms:PutKeyPolicy (needs keyId). */
+    @Parameter(property = "attestation.apply", defaultValue = "false")
+    boolean apply;
+    /** AWS region; default: the SDK's region chain. */
+    @Parameter(property = "attestation.region")
+    String region;
+    /** AWS profile; default: the SDK's default profile chain. */
+    @Parameter(property = "attestation.profile")
+    String profile;
+    /** KMS endpoint override (e.g. a VPC endpoint). */
+    @Parameter(property = "attestation.endpoint")
+    String endpoint;
+    /** IAM endpoint override. */
+    @Parameter(property = "attestation.iamEndpoint")
+    String iamEndpoint;
+    /** Base for the default paths when Maven runs without a project. */
+    @Parameter(defaultValue = "${basedir}", readonly = true)
+    File basedir;
+    /** Skip this goal. */
+    @Parameter(property = "attestation.kmsPolicy.skip", defaultValue = "false")
+    boolean skip;
+
+    @Override
+    public void execute() throws MojoFailureException {
+        if (skip) {
+            getLog().info("kms-policy skipped");
+            return;
+        }
+        if (apply && keyId == null) {
+            throw new MojoFailureException("attestation.apply=true needs attestation.keyId (the key whose policy to replace).");
+        }
+        // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
+        output = orDefault(output, "target/attestation/kms-policy.json");
+        manifest = manifest.stream().map(m -> orDefault(m, "target/attestation/pcr-manifest.json")).toList();
+        try (KmsPolicyApplier aws = keyId == null ? null : new KmsPolicyApplier(region, profile, uri(endpoint), uri(iamEndpoint), null)) {
+            GeneratedKeyPolicy generated = policy == null ? generate(aws) : null;
+            KeyPolicy result = generated != null ? generated.policy() : KeyPolicy.read(policy.toPath());
+            List<LintFinding> findings = new KeyPolicyLinter().lint(result);
+            findings.forEach(f -> log(!f.isError(), f.toString()));
+            getLog().info("Lint: " + findings.stream().filter(LintFinding::isError).count() + " errors, " + findings.size() + " findings");
+            if (evaluate != null) {
+                List<EvaluationScenarios.Result> results = EvaluationScenarios.run(evaluator(result), EvaluationScenarios.read(evaluate.toPath()));
+                results.forEach(r -> log(r.met(), r.line()));
+                if (results.stream().anyMatch(r -> !r.met())) {
+                    throw failure(KeyPolicyException.Code.SCENARIO_FAILED, "some scenarios did not get the expected decision.");
+                }
+            }
+            if (KeyPolicyLinter.hasErrors(findings)) {
+                throw failure(KeyPolicyException.Code.LINT_FAILED, "the key policy has lint errors; nothing written or applied.");
+            }
+            if (generated != null) {
+                generated.write(output.toPath());
+                getLog().info("Wrote " + output + "\n" + generated.summary());
+            }
+            if (aws != null) {
+                aws.reconcile(keyId, result, apply).forEach(getLog()::info);
+            }
+        } catch (KeyPolicyException | AttestationException | PcrManifestException | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        }
+    }
+
+    private GeneratedKeyPolicy generate(KmsPolicyApplier aws) {
+        if (roleArn == null) {
+            throw new KeyPolicyException(KeyPolicyException.Code.INVALID_INPUT, "attestation.roleArn is required to generate a policy.");
+        }
+        KeyPolicyGenerator.Builder b = KeyPolicyGenerator.builder().account(account)
+                .roleArn(aws != null ? aws.resolveRoleArn(roleArn) : roleArn).admins(admins).producers(producers).actions(actions)
+                .pins(MeasurementPin.parse(pins)).instanceId(instanceId).denyGuardRail(denyGuardRail).allowDebugMode(allowDebugMode)
+                .signingCertificate(signingCertificate != null ? NitroRoots.read(signingCertificate.toPath()).get(0) : null)
+                .templates(templates != null ? PolicyTemplates.directory(templates.toPath()) : PolicyTemplates.bundled());
+        manifest.forEach(m -> b.release(PcrManifest.read(m.toPath())));
+        return b.build().generate();
+    }
+
+    private File orDefault(File configured, String relative) {
+        if (configured != null && !configured.getPath().contains("${")) {
+            return configured;
+        }
+        File base = basedir != null && !basedir.getPath().contains("${") ? basedir : new File(System.getProperty("user.dir"));
+        return new File(base, relative);
+    }
+
+    private void log(boolean ok, String line) {
+        if (ok) {
+            getLog().info(line);
+        } else {
+            getLog().error(line);
+        }
+    }
+
+    private static MojoFailureException failure(KeyPolicyException.Code code, String message) {
+        return new MojoFailureException(code + ": " + message + " " + code.hint());
+    }
+
+    private KeyPolicyEvaluator evaluator(KeyPolicy p) {
+        AttestationVerifier.Builder v = AttestationVerifier.builder().atDocumentTime();
+        if (trustAnchor != null) {
+            v.trustAnchors(NitroRoots.read(trustAnchor.toPath()));
+        }
+        getLog().info("Scenario documents are verified at their own timestamp (KMS itself also requires them to be fresh).");
+        KeyPolicyEvaluator e = KeyPolicyEvaluator.withVerifier(p, v.build());
+        return allowDebugMode ? e.allowingDebugMode() : e;
+    }
+
+    private static URI uri(String s) {
+        return s == null || s.isBlank() ? null : URI.create(s);
+    }
+}
