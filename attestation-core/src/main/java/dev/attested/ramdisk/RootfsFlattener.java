@@ -99,7 +99,7 @@ public final class RootfsFlattener implements Closeable {
                     throw new RamdiskException(RamdiskException.Code.IMAGE_MALFORMED, layerName + ": hard link "
                             + e.getName() + " points to " + e.getLinkName() + ", which is not a file in the image");
                 }
-                parent.children.put(base, new Node(target.inode, null));
+                parent.children.put(base, new Node(target.inode, null, layer)); // placed by this layer
                 continue;
             }
             Inode inode = inodeOf(e, layerName);
@@ -107,6 +107,7 @@ public final class RootfsFlattener implements Closeable {
                 Node existing = parent.children.get(base);
                 if (existing != null && existing.children != null) {
                     existing.inode = inode; // merged: the upper layer's attributes, the union of contents
+                    existing.layer = layer;
                 } else {
                     parent.children.put(base, Node.directory(inode));
                 }
@@ -128,7 +129,7 @@ public final class RootfsFlattener implements Closeable {
                     remaining -= n;
                 }
             }
-            parent.children.put(base, new Node(inode, null));
+            parent.children.put(base, new Node(inode, null, layer));
         }
     }
 
@@ -146,6 +147,7 @@ public final class RootfsFlattener implements Closeable {
             Inode attrs = new Inode(CpioEntryType.DIRECTORY, 0755, 0, 0, 0, layer);
             if (existing != null && existing.children != null) {
                 existing.inode = attrs;
+                existing.layer = layer;
             } else {
                 root.children.put(dir, Node.directory(attrs));
             }
@@ -154,11 +156,11 @@ public final class RootfsFlattener implements Closeable {
             replace(dir, Node.directory(new Inode(CpioEntryType.DIRECTORY, 0755, 0, 0, 0, layer)));
         }
         for (String file : List.of(".dockerenv", "etc/resolv.conf", "etc/hosts", "etc/hostname", "dev/console")) {
-            replace(file, new Node(new Inode(CpioEntryType.REGULAR, 0755, 0, 0, 0, layer), null));
+            replace(file, new Node(new Inode(CpioEntryType.REGULAR, 0755, 0, 0, 0, layer), null, layer));
         }
         Inode mtab = new Inode(CpioEntryType.SYMLINK, 0777, 0, 0, 0, layer);
         mtab.linkName = "/proc/mounts";
-        replace("etc/mtab", new Node(mtab, null));
+        replace("etc/mtab", new Node(mtab, null, layer));
         if (!workingDir.isEmpty()) {
             mkdirs(split(workingDir, "WorkingDir"));
         }
@@ -233,7 +235,7 @@ public final class RootfsFlattener implements Closeable {
         Iterator<Map.Entry<String, Node>> it = dir.children.entrySet().iterator();
         while (it.hasNext()) {
             Node child = it.next().getValue();
-            if (child.inode.layer < layer) {
+            if (child.layer < layer) {
                 it.remove();
             } else if (child.children != null) {
                 pruneLower(child);
@@ -349,17 +351,20 @@ public final class RootfsFlattener implements Closeable {
         }
     }
 
+    /** A path in the tree; {@code layer} is the layer that last placed it (what an opaque marker compares). */
     private static final class Node {
         Inode inode;
+        int layer;
         final TreeMap<String, Node> children;
 
-        Node(Inode inode, TreeMap<String, Node> children) {
+        Node(Inode inode, TreeMap<String, Node> children, int layer) {
             this.inode = inode;
             this.children = children;
+            this.layer = layer;
         }
 
         static Node directory(Inode inode) {
-            return new Node(inode, new TreeMap<>(BYTE_ORDER));
+            return new Node(inode, new TreeMap<>(BYTE_ORDER), inode.layer);
         }
     }
 

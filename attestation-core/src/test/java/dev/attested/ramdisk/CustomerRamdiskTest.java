@@ -151,6 +151,16 @@ class CustomerRamdiskTest {
     }
 
     @Test
+    void aHardLinkPlacedByTheOpaqueLayerItselfSurvives() throws IOException {
+        Layer lower = new Layer().dir("bin", 0755, 1).file("bin/tool", 0755, 1, "tool").dir("opt", 0755, 1)
+                .file("opt/old", 0644, 1, "old");
+        Layer upper = new Layer().dir("opt", 0755, 2).hardlink("opt/tool", "bin/tool").opaque("opt");
+        List<String> names = names(build(TestImages.dockerSave(dir.resolve("img.tar"), CONFIG, lower, upper)));
+        assertTrue(names.contains("rootfs/opt/tool"), names.toString());
+        assertFalse(names.contains("rootfs/opt/old"));
+    }
+
+    @Test
     void laterLayersReplaceFilesAndDirectoryAttributes() throws IOException {
         Layer lower = new Layer().dir("app", 0700, 1).file("app/conf", 0644, 1, "old");
         Layer upper = new Layer().dir("app", 0755, 2).file("app/conf", 0600, 3, "new");

@@ -25,7 +25,6 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 import org.apache.maven.project.MavenProject;
 import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
-import org.eclipse.aether.repository.RemoteRepository;
 
 /**
  * Builds a reproducible EIF ({@code target/attestation/<artifactId>-<version>.eif}) and its
@@ -104,6 +103,8 @@ public class BuildEifMojo extends AbstractMojo {
 
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     MavenProject project;
+    @Parameter(defaultValue = "${plugin.version}", readonly = true)
+    String pluginVersion;
     @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
     RepositorySystemSession repositorySession;
     final RepositorySystem repositorySystem;
@@ -123,9 +124,8 @@ public class BuildEifMojo extends AbstractMojo {
             Instant time = OutputTimestamp.parse(outputTimestamp);
             Path out = outputDirectory.toPath();
             Path work = out.resolve("work");
-            String pluginVersion = getClass().getPackage().getImplementationVersion();
             TreeMap<String, String> tools = new TreeMap<>(Map.of("attestation-maven-plugin",
-                    pluginVersion == null ? "dev" : pluginVersion, "java", String.valueOf(Runtime.version().feature())));
+                    pluginVersion == null ? "unknown" : pluginVersion, "java", String.valueOf(Runtime.version().feature())));
             EifBuild build = new EifBuild().imageName(imageName, imageVersion).buildTime(time)
                     .buildTool("attestation-maven-plugin", tools.get("attestation-maven-plugin"))
                     .output(out, project.getArtifactId() + "-" + project.getVersion() + ".eif", work);

@@ -13,6 +13,7 @@ import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import dev.attested.build.Arch;
 import dev.attested.build.BuildException;
+import dev.attested.build.ReproducibleJar;
 import dev.attested.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
             Path tmp = AtomicFiles.newTempSibling(tarball);
             Files.delete(tmp); // Jib creates the file itself
             try {
-                JibContainer c = containerBuilder().containerize(cache(Containerizer.to(
+                JibContainer c = containerBuilder(cacheDir.resolve("jars")).containerize(cache(Containerizer.to(
                         TarImage.at(tmp).named(imageReference)), cacheDir).setOfflineMode(!isRegistryBase()));
                 AtomicFiles.moveIntoPlace(tmp, tarball);
                 return new BuiltImage(tarball, c.getDigest().toString(), c.getImageId().toString());
@@ -104,7 +105,7 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
             if (dockerExecutable != null) {
                 target.setDockerExecutable(dockerExecutable);
             }
-            JibContainer c = containerBuilder().containerize(cache(Containerizer.to(target), cacheDir)
+            JibContainer c = containerBuilder(cacheDir.resolve("jars")).containerize(cache(Containerizer.to(target), cacheDir)
                     .setOfflineMode(!isRegistryBase()));
             return c.getImageId().toString();
         } catch (BuildException e) {
@@ -119,7 +120,8 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
         }
     }
 
-    private JibContainerBuilder containerBuilder() throws IOException, InvalidImageReferenceException {
+    /** {@code jarDir} receives the jars with normalized permissions ({@link ReproducibleJar}). */
+    private JibContainerBuilder containerBuilder(Path jarDir) throws IOException, InvalidImageReferenceException {
         JibContainerBuilder b = base();
         List<String> classpath = new ArrayList<>();
         if (!dependencies.isEmpty()) {
@@ -132,7 +134,7 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
                     throw new BuildException(BuildException.Code.INPUT_INVALID, "two runtime dependencies are both named "
                             + name + "; rename one (e.g. with the dependency plugin) so /app/lib/ can hold both");
                 }
-                deps.addEntry(d, AbsoluteUnixPath.get("/app/lib/" + name));
+                deps.addEntry(normalized(d, jarDir.resolve("lib")), AbsoluteUnixPath.get("/app/lib/" + name));
             }
             b.addFileEntriesLayer(deps.build());
             classpath.add("/app/lib/*");
@@ -141,7 +143,7 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
         if (artifact != null) {
             jar = "/app/" + artifact.getFileName();
             b.addFileEntriesLayer(FileEntriesLayer.builder().setName("application")
-                    .addEntry(artifact, AbsoluteUnixPath.get(jar)).build());
+                    .addEntry(normalized(artifact, jarDir), AbsoluteUnixPath.get(jar)).build());
             classpath.add(0, jar);
         }
         if (extraFiles != null && Files.isDirectory(extraFiles)) {
@@ -175,6 +177,16 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
             throw new BuildException(BuildException.Code.BASE_IMAGE_INVALID,
                     "invalid base image reference '" + baseImage + "': " + e.getMessage(), e);
         }
+    }
+
+    /** Jars get fixed permission bits; other files are used as they are. */
+    private static Path normalized(Path file, Path dir) {
+        if (!file.getFileName().toString().endsWith(".jar")) {
+            return file;
+        }
+        Path out = dir.resolve(file.getFileName());
+        ReproducibleJar.normalize(file, out);
+        return out;
     }
 
     private JibContainerBuilder base() throws InvalidImageReferenceException {

@@ -203,4 +203,21 @@ class BuildEifMojoTest {
         assertTrue(e.getMessage().contains("E50 (exit status 50)"), e.getMessage());
         assertFalse(Files.exists(project.resolve("target/attestation/app-1.0.eif")));
     }
+
+    @Test
+    void failedDockerLoadIsImageBuildFailedAndNitroCliIsNotRun() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        Path docker = script(dir.resolve("docker"), "case \"$1\" in\n"
+                + "  info) echo '{\"OSType\":\"linux\",\"Architecture\":\"x86_64\"}' ;;\n"
+                + "  load) cat > /dev/null; echo 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock' >&2; exit 1 ;;\nesac\n");
+        Path nitro = script(dir.resolve("nitro-cli"), "touch " + dir.resolve("nitro-cli-ran") + "\nexit 0\n");
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.mode = "nitro-cli";
+        mojo.docker = docker.toFile();
+        mojo.nitroCli = nitro.toString();
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().startsWith("IMAGE_BUILD_FAILED") && e.getMessage().contains("Docker"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("nitro-cli-ran")));
+        assertFalse(Files.exists(project.resolve("target/attestation/app-1.0.eif")));
+    }
 }

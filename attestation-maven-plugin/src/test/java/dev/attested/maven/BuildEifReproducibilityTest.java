@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The same project built twice — different directories, time zones, locales, umasks and file times, each in its
- * own JVM — gives a byte-identical EIF and PCR manifest.
+ * The same project built twice — different directories, time zones, locales, umasks (also as recorded in the
+ * jars) and file times, each in its own JVM — gives a byte-identical EIF and PCR manifest.
  */
 class BuildEifReproducibilityTest {
     @TempDir
@@ -23,7 +23,7 @@ class BuildEifReproducibilityTest {
     @Test
     void twoBuildsInDifferentEnvironmentsAreByteIdentical() throws Exception {
         Path a = MojoProjects.create(dir.resolve("first/checkout"));
-        Path b = MojoProjects.create(dir.resolve("second/somewhere/else"));
+        Path b = MojoProjects.create(dir.resolve("second/somewhere/else"), 0700, 0600); // jars built under umask 077
         try (Stream<Path> files = Files.walk(b)) {
             for (Path p : files.toList()) {
                 Files.setLastModifiedTime(p, FileTime.fromMillis(1_234_567_890_123L));

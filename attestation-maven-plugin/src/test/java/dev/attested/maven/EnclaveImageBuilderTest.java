@@ -24,8 +24,8 @@ class EnclaveImageBuilderTest {
     Path dir;
 
     private EnclaveImageBuilder builder(String base) throws IOException {
-        Path jar = Files.write(dir.resolve("app-1.0.jar"), new byte[] {'P', 'K', 5, 6, 0, 0});
-        Path dep = Files.write(dir.resolve("lib-2.0.jar"), new byte[] {'P', 'K', 5, 6, 1, 1});
+        Path jar = TestJars.write(dir.resolve("app-1.0.jar"), 0755, 0644, "Main");
+        Path dep = TestJars.write(dir.resolve("lib-2.0.jar"), 0755, 0644, "Lib");
         return new EnclaveImageBuilder(base, jar, List.of(dep), null, List.of(), "com.example.Main",
                 Map.of("APP_MODE", "enclave"), Instant.parse("2026-01-01T00:00:00Z"), Arch.X86_64);
     }
@@ -77,7 +77,7 @@ class EnclaveImageBuilderTest {
     @Test
     void imageOnADockerSaveBaseKeepsTheBaseLayer() throws Exception {
         Path base = DockerSaveTarball.withOneFile(dir.resolve("base.tar"), "etc/base-release", "base 1\n");
-        Path jar2 = Files.write(dir.resolve("other.jar"), new byte[] {'P', 'K', 9});
+        Path jar2 = TestJars.write(dir.resolve("other.jar"), 0755, 0644, "Other");
         EnclaveImageBuilder onTop = new EnclaveImageBuilder("tar://" + base, jar2, List.of(), null,
                 List.of("/bin/app"), null, Map.of(), Instant.parse("2026-01-01T00:00:00Z"), Arch.X86_64);
         Path image = onTop.toTarball(dir.resolve("top/image.tar"), "top:1", dir.resolve("c2")).tarball();

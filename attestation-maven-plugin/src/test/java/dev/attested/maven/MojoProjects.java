@@ -20,11 +20,16 @@ final class MojoProjects {
 
     /** A project directory: target/app-1.0.jar, lib/dep-2.0.jar, src/main/enclave/etc/app.conf, blobs/. */
     static Path create(Path dir) throws IOException {
+        return create(dir, 0755, 0644);
+    }
+
+    /** A project whose jars record the given permissions (what a different umask gives). */
+    static Path create(Path dir, int dirMode, int fileMode) throws IOException {
         Files.createDirectories(dir.resolve("target"));
         Files.createDirectories(dir.resolve("lib"));
         Files.createDirectories(dir.resolve("src/main/enclave/etc"));
-        Files.write(dir.resolve("target/app-1.0.jar"), bytes("PK\u0005\u0006application jar stand-in"));
-        Files.write(dir.resolve("lib/dep-2.0.jar"), bytes("PK\u0005\u0006dependency jar stand-in"));
+        TestJars.write(dir.resolve("target/app-1.0.jar"), dirMode, fileMode, "Main");
+        TestJars.write(dir.resolve("lib/dep-2.0.jar"), dirMode, fileMode, "Dep");
         Files.writeString(dir.resolve("src/main/enclave/etc/app.conf"), "port=5000\n");
         Path blobs = Files.createDirectories(dir.resolve("blobs"));
         byte[] kernel = new byte[32 * 1024];

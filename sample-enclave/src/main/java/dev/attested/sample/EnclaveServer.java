@@ -100,9 +100,11 @@ public final class EnclaveServer implements AutoCloseable {
             byte[] envelope = Protocol.expect(c.input(), Protocol.SECRET);
             byte[] secret = RecipientCms.decrypt(envelope, key.getPrivate());
             try {
+                // The application takes the secret before the receipt goes out: a parent that holds a receipt
+                // may rely on the enclave already having it.
+                onSecret.accept(secret);
                 Protocol.write(c.output(), Protocol.RECEIPT, Protocol.receipt(secret, nonce));
                 log.accept("enclave[" + id + "]: decrypted a " + secret.length + "-byte secret; receipt sent");
-                onSecret.accept(secret);
             } finally {
                 Arrays.fill(secret, (byte) 0);
             }

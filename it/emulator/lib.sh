@@ -1,0 +1,105 @@
+# Shared helpers for the emulator scripts (sourced, not run).
+# Every script: strict mode, a cache under ${XDG_CACHE_HOME:-$HOME/.cache}/attested/, clear errors.
+set -euo pipefail
+
+EMU_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ATTESTED_CACHE="${ATTESTED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/attested}"
+export LC_ALL=C TZ=UTC
+
+log() { printf '[emu] %s\n' "$*" >&2; }
+die() { printf '[emu] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Run as root directly, else through sudo (apt needs it).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else
+    command -v sudo >/dev/null || die "need root for: $* (run as root or install sudo)"
+    sudo "$@"
+  fi
+}
+
+APT_OPTS=(-o APT::Sandbox::User=root -o DPkg::Lock::Timeout=900 -o Acquire::http::Timeout=60 -o Acquire::Retries=3 -q)
+
+# Adds bookworm-backports (deb + deb-src) to apt's sources, once. Idempotent.
+BACKPORTS_SOURCES=/etc/apt/sources.list.d/attested-bookworm-backports.sources
+ensure_backports() {
+  . /etc/os-release
+  [ "${VERSION_CODENAME:-}" = bookworm ] || log "warning: host is ${PRETTY_NAME:-unknown}, the recipe was tested on Debian 12 (bookworm)"
+  local want
+  want='Types: deb deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg'
+  if [ ! -f "$BACKPORTS_SOURCES" ] || [ "$(cat "$BACKPORTS_SOURCES")" != "$want" ]; then
+    log "adding bookworm-backports (deb, deb-src) to $BACKPORTS_SOURCES"
+    printf '%s\n' "$want" | as_root tee "$BACKPORTS_SOURCES" >/dev/null
+    as_root rm -f /var/lib/apt/lists/.attested-updated
+  fi
+  # apt-get update at most once per hour (and always after the sources changed).
+  if [ -z "$(find /var/lib/apt/lists/.attested-updated -mmin -60 2>/dev/null)" ]; then
+    log "apt-get update"
+    as_root timeout 600 apt-get "${APT_OPTS[@]}" update >&2 || die "apt-get update failed (is deb.debian.org reachable?)"
+    as_root touch /var/lib/apt/lists/.attested-updated
+  fi
+}
+
+# Installs the named packages (optionally "-t suite" first) unless all are already installed.
+apt_install() {
+  local target=()
+  if [ "${1:-}" = "-t" ]; then target=(-t "$2"); shift 2; fi
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  as_root timeout 900 env DEBIAN_FRONTEND=noninteractive apt-get "${APT_OPTS[@]}" install -y --no-install-recommends \
+    "${target[@]}" "${missing[@]}" >&2 || die "apt-get install ${missing[*]} failed"
+}
+
+# sha256_check FILE HEX: fails unless the file has that SHA-256.
+sha256_check() {
+  local got
+  got="$(sha256sum "$1" | cut -d' ' -f1)"
+  [ "$got" = "$2" ] || die "SHA-256 mismatch for $1: expected $2, got $got (delete it from the cache to refetch)"
+}
+
+# The SHA-256 of a binary package file as listed in the (signed) Packages index: apt_deb_sha256 PKG VERSION
+apt_deb_sha256() {
+  apt-cache show "$1=$2" 2>/dev/null | awk '/^SHA256: /{print $2; exit}'
+}
+
+# pack_docker_save ROOTDIR OUT.tar TAG CONFIG_JSON_FRAGMENT
+# Packs ROOTDIR as the single layer of a `docker save` tarball, deterministically: sorted entries, mtime
+# SOURCE_DATE_EPOCH (default 0), uid/gid 0, modes normalised (dirs and executables 0755, files 0644; /tmp
+# 1777). CONFIG_JSON_FRAGMENT is the image config's "config" object (Env, Cmd, ...).
+pack_docker_save() {
+  local root="$1" out="$2" tag="$3" cfg="$4" epoch="${SOURCE_DATE_EPOCH:-0}" w
+  w="$(mktemp -d)"
+  find "$root" -type d -exec chmod 0755 {} +
+  find "$root" -type f -perm /111 -exec chmod 0755 {} +
+  find "$root" -type f ! -perm /111 -exec chmod 0644 {} +
+  [ -d "$root/tmp" ] && chmod 1777 "$root/tmp"
+  find "$root" -exec touch -h -d "@$epoch" {} +
+  local det=(--sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner --format=gnu)
+  # shellcheck disable=SC2046
+  tar -C "$root" "${det[@]}" -cf "$w/layer.tar" $(cd "$root" && ls -A | sort)
+  local layer_sha created config config_sha
+  layer_sha="$(sha256sum "$w/layer.tar" | cut -d' ' -f1)"
+  created="$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)"
+  config='{"architecture":"amd64","config":'"$cfg"',"created":"'"$created"'","history":[{"created":"'"$created"'","created_by":"it/emulator"}],"os":"linux","rootfs":{"diff_ids":["sha256:'"$layer_sha"'"],"type":"layers"}}'
+  config_sha="$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)"
+  mkdir -p "$w/image/$layer_sha"
+  mv "$w/layer.tar" "$w/image/$layer_sha/layer.tar"
+  printf '%s' "$config" >"$w/image/$config_sha.json"
+  printf '[{"Config":"%s.json","RepoTags":["%s"],"Layers":["%s/layer.tar"]}]' "$config_sha" "$tag" "$layer_sha" \
+    >"$w/image/manifest.json"
+  find "$w/image" -type d -exec chmod 0755 {} +; find "$w/image" -type f -exec chmod 0644 {} +
+  find "$w/image" -exec touch -h -d "@$epoch" {} +
+  tar -C "$w/image" "${det[@]}" -cf "$w/out.tar" manifest.json "$config_sha.json" "$layer_sha"
+  mkdir -p "$(dirname "$out")"
+  chmod 0644 "$w/out.tar"; touch -d "@$epoch" "$w/out.tar"
+  mv -f "$w/out.tar" "$out.tmp.$$" && mv -f "$out.tmp.$$" "$out"
+  rm -rf "$w"
+  PACKED_LAYER_SHA="$layer_sha"
+}
