@@ -1,6 +1,7 @@
 package dev.attested.attestation;
 
 import dev.attested.pcr.Pcr;
+import dev.attested.pcr.PcrHistory;
 import dev.attested.pcr.PcrManifest;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -49,6 +50,21 @@ public final class VerificationRequest {
      */
     public static VerificationRequest of(Path manifest, String pcrs, String nonce, String userData, String publicKey,
             Path root, String at, String maxAge, boolean allowDebugMode, Clock clock) {
+        return of(manifest, null, null, pcrs, nonce, userData, publicKey, root, at, maxAge, allowDebugMode, clock);
+    }
+
+    /**
+     * As {@link #of(Path, String, String, String, String, Path, String, String, boolean, Clock)}, and with
+     * {@code environment} set the expected PCRs are those of every release the PCR history accepts for that
+     * environment (a document matching any one of them passes). Precedence: {@code pcrs}, then the environment,
+     * then the manifest.
+     *
+     * @param history     {@code pcr-history.json}; required with {@code environment}
+     * @param environment environment name (e.g. {@code prod}), or null/blank
+     */
+    public static VerificationRequest of(Path manifest, Path history, String environment, String pcrs, String nonce,
+            String userData, String publicKey, Path root, String at, String maxAge, boolean allowDebugMode,
+            Clock clock) {
         AttestationVerifier.Builder vb = AttestationVerifier.builder();
         List<X509Certificate> roots = root == null ? List.of(NitroRoots.awsG1()) : NitroRoots.read(root);
         vb.trustAnchors(roots);
@@ -73,12 +89,30 @@ public final class VerificationRequest {
         }
         Expectations.Builder eb = Expectations.builder();
         SortedMap<Integer, Pcr> expected = new TreeMap<>();
+        boolean fromHistory = false;
         if (pcrs != null && !pcrs.isBlank()) {
             expected.putAll(parsePcrs(pcrs));
+        } else if (environment != null && !environment.isBlank()) {
+            if (history == null) {
+                throw new IllegalArgumentException("environment " + environment + " needs the PCR history file "
+                        + "(-Dattestation.history=pcr-history.json, written by attestation:release)");
+            }
+            List<SortedMap<Integer, Pcr>> sets = PcrHistory.read(history).acceptedPcrSets(environment.strip());
+            if (sets.isEmpty()) {
+                throw new IllegalArgumentException("no release is accepted for environment " + environment.strip()
+                        + " in " + history + "; run attestation:release -Denvironment=" + environment.strip()
+                        + " for the release you deploy");
+            }
+            for (SortedMap<Integer, Pcr> set : sets) {
+                eb.pcrs(set);
+            }
+            // The summary compares against the most recently accepted release.
+            expected.putAll(sets.get(sets.size() - 1));
+            fromHistory = true;
         } else if (manifest != null) {
             expected.putAll(PcrManifest.read(manifest).pcrValues());
         }
-        if (!expected.isEmpty()) {
+        if (!expected.isEmpty() && !fromHistory) {
             eb.pcrs(expected);
         }
         if (nonce != null && !nonce.isBlank()) {

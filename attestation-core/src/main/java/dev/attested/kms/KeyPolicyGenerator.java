@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.attested.pcr.Pcr;
+import dev.attested.pcr.PcrHistory;
 import dev.attested.pcr.PcrManifest;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -277,6 +278,24 @@ public final class KeyPolicyGenerator {
         /** Adds an accepted release (several for a rollout: each gets its own statement). */
         public Builder release(PcrManifest manifest) {
             releases.add(Objects.requireNonNull(manifest));
+            return this;
+        }
+
+        /**
+         * Adds every release the PCR history accepts for {@code environment}, each as its own statement, so a
+         * rollout or rollback is an edit of the history, not of the policy.
+         */
+        public Builder acceptedReleases(PcrHistory history, String environment) {
+            List<PcrHistory.Release> accepted = history.accepted(environment);
+            if (accepted.isEmpty()) {
+                throw input("no release is accepted for environment " + environment
+                        + " in the PCR history; run attestation:release -Denvironment=" + environment + " first.");
+            }
+            for (PcrHistory.Release r : accepted) {
+                releases.add(new PcrManifest(PcrManifest.SCHEMA_VERSION, new PcrManifest.Eif(r.eif(), r.eifSha256(), 0),
+                        PcrManifest.HASH_ALGORITHM, r.pcrs(), PcrManifest.kmsConditionsFor(r.pcrs()), null, null, null,
+                        null, null, null, r.addedAt()));
+            }
             return this;
         }
 

@@ -121,6 +121,23 @@ class KeyPolicyGeneratorTest {
     }
 
     @Test
+    void theAcceptedReleasesOfAnEnvironmentEachGetAStatementAndRetiredOnesNone() {
+        dev.attested.pcr.PcrHistory history = dev.attested.pcr.PcrHistory.empty()
+                .append("prod", dev.attested.pcr.PcrHistory.Release.of("1.0", simulatedRelease()))
+                .append("prod", dev.attested.pcr.PcrHistory.Release.of("1.1", otherRelease()))
+                .retire("prod", "1.0", "2026-02-01T00:00:00Z")
+                .append("staging", dev.attested.pcr.PcrHistory.Release.of("1.0", simulatedRelease()));
+        KeyPolicy prod = KeyPolicyGenerator.builder().roleArn(ROLE).acceptedReleases(history, "prod")
+                .build().generate().policy();
+        assertEquals(List.of(otherRelease().pcrs().get(0)),
+                sid(prod, "EnclaveAttestedUse").condition().get("StringEqualsIgnoreCase")
+                        .get("kms:RecipientAttestation:ImageSha384").list());
+        KeyPolicyException none = assertThrows(KeyPolicyException.class,
+                () -> KeyPolicyGenerator.builder().roleArn(ROLE).acceptedReleases(history, "dev"));
+        assertEquals(KeyPolicyException.Code.INVALID_INPUT, none.code());
+    }
+
+    @Test
     void producersGetEncryptOnlyAndGuardRailCanBeOmitted() {
         KeyPolicy p = base().producers(List.of(PRODUCER)).denyGuardRail(false).build().generate().policy();
         assertEquals(List.of("kms:Encrypt", "kms:GenerateDataKeyWithoutPlaintext"), sid(p, "HostSideEncrypt").action().list());

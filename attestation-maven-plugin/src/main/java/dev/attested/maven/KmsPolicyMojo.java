@@ -13,6 +13,8 @@ import dev.attested.kms.KeyPolicyLinter;
 import dev.attested.kms.LintFinding;
 import dev.attested.kms.MeasurementPin;
 import dev.attested.kms.PolicyTemplates;
+import dev.attested.pcr.PcrHistory;
+import dev.attested.pcr.PcrHistoryException;
 import dev.attested.pcr.PcrManifest;
 import dev.attested.pcr.PcrManifestException;
 import java.io.File;
@@ -31,6 +33,14 @@ import org.apache.maven.plugins.annotations.Parameter;
  */
 @Mojo(name = "kms-policy", requiresProject = false, threadSafe = true)
 public class KmsPolicyMojo extends AbstractMojo {
+    /** Use every release the PCR history accepts for this environment instead of {@code manifest}. */
+    @Parameter(property = "environment")
+    String environment;
+
+    /** The PCR history ({@code pcr-history.json}, written by {@code attestation:release}). */
+    @Parameter(property = "attestation.history", defaultValue = "${project.basedir}/pcr-history.json")
+    File history;
+
     /** PCR manifest(s), comma-separated: one attested statement per release (several for a rollout). */
     @Parameter(property = "manifest", defaultValue = "${project.build.directory}/attestation/pcr-manifest.json")
     List<File> manifest;
@@ -139,7 +149,7 @@ public class KmsPolicyMojo extends AbstractMojo {
             if (aws != null) {
                 aws.reconcile(keyId, result, apply).forEach(getLog()::info);
             }
-        } catch (KeyPolicyException | AttestationException | PcrManifestException | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (KeyPolicyException | AttestationException | PcrManifestException | PcrHistoryException | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
     }
@@ -153,7 +163,13 @@ public class KmsPolicyMojo extends AbstractMojo {
                 .pins(MeasurementPin.parse(pins)).instanceId(instanceId).denyGuardRail(denyGuardRail).allowDebugMode(allowDebugMode)
                 .signingCertificate(signingCertificate != null ? NitroRoots.read(signingCertificate.toPath()).get(0) : null)
                 .templates(templates != null ? PolicyTemplates.directory(templates.toPath()) : PolicyTemplates.bundled());
-        manifest.forEach(m -> b.release(PcrManifest.read(m.toPath())));
+        if (environment != null && !environment.isBlank()) {
+            File h = orDefault(history, "pcr-history.json");
+            getLog().info("Statements for the releases accepted for " + environment + " in " + h);
+            b.acceptedReleases(PcrHistory.read(h.toPath()), environment.strip());
+        } else {
+            manifest.forEach(m -> b.release(PcrManifest.read(m.toPath())));
+        }
         return b.build().generate();
     }
 

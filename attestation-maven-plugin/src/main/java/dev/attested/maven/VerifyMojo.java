@@ -4,6 +4,7 @@ import dev.attested.attestation.AttestationDocuments;
 import dev.attested.attestation.VerificationReport;
 import dev.attested.attestation.VerificationRequest;
 import dev.attested.io.AtomicFiles;
+import dev.attested.pcr.PcrHistoryException;
 import dev.attested.pcr.PcrManifestException;
 import java.io.File;
 import java.io.IOException;
@@ -38,6 +39,17 @@ public class VerifyMojo extends AbstractMojo {
     /** Expected PCRs as {@code 0:hex,1:hex,...}; overrides the manifest. */
     @Parameter(property = "pcrs")
     String pcrs;
+
+    /**
+     * Accept a document that matches any release the PCR history accepts for this environment (e.g. prod);
+     * overrides the manifest, overridden by {@code pcrs}.
+     */
+    @Parameter(property = "environment")
+    String environment;
+
+    /** The PCR history ({@code pcr-history.json}, written by {@code attestation:release}). */
+    @Parameter(property = "attestation.history", defaultValue = "${project.basedir}/pcr-history.json")
+    File history;
 
     /** Expected nonce (hex or base64). */
     @Parameter(property = "nonce")
@@ -94,17 +106,21 @@ public class VerifyMojo extends AbstractMojo {
         // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
         manifest = orDefault(manifest, "target/attestation/pcr-manifest.json");
         report = orDefault(report, "target/attestation/verify-report.json");
+        history = orDefault(history, "pcr-history.json");
         VerificationRequest request;
         List<Path> files;
         try {
             Path manifestPath = manifest != null && Files.isRegularFile(manifest.toPath()) ? manifest.toPath() : null;
-            if (manifestPath != null && (pcrs == null || pcrs.isBlank())) {
+            if (manifestPath != null && (pcrs == null || pcrs.isBlank()) && (environment == null || environment.isBlank())) {
                 getLog().info("Expecting the PCRs of " + manifestPath);
             }
-            request = VerificationRequest.of(manifestPath, pcrs, nonce, userData, publicKey,
-                    root == null ? null : root.toPath(), at, maxAge, allowDebugMode, clock);
+            if (environment != null && !environment.isBlank() && (pcrs == null || pcrs.isBlank())) {
+                getLog().info("Expecting the PCRs of any release accepted for " + environment + " in " + history);
+            }
+            request = VerificationRequest.of(manifestPath, history.toPath(), environment, pcrs, nonce, userData,
+                    publicKey, root == null ? null : root.toPath(), at, maxAge, allowDebugMode, clock);
             files = AttestationDocuments.list(doc.toPath());
-        } catch (IllegalArgumentException | PcrManifestException | UncheckedIOException e) {
+        } catch (IllegalArgumentException | PcrManifestException | PcrHistoryException | UncheckedIOException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }
         if (allowDebugMode) {
