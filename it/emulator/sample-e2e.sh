@@ -22,17 +22,16 @@ step() { log "[sample $((SECONDS - T0))s] $*"; }
 [ -d "$ART/blobs" ] || die "no development blobs in $ART/blobs (run run-e2e.sh)"
 
 step "plugin and sample into the private repository $M2"
-(cd "$REPO" && "${MVN[@]}" -pl attestation-maven-plugin,sample-enclave -am install -DskipTests -Dinvoker.skip=true \
+(cd "$REPO" && "${MVN[@]}" -pl attestation-maven-plugin,sample-enclave -am install -DskipTests -DskipITs \
    >"$ART/sample-install.log" 2>&1) || { tail -40 "$ART/sample-install.log" >&2; die "maven install (private repository) failed"; }
 
 step "Java base image"
 "$EMU_DIR/make-java-base.sh" "$ART/java-base.tar"
 
-step "build-eif (native, development blobs, base tar://java-base.tar)"
-ENTRY="/usr/bin/java,-Xmx128m,-XX:+UseSerialGC,--enable-native-access=ALL-UNNAMED,-cp,/app/sample-enclave-$VERSION.jar:/app/lib/*,dev.attested.sample.Main,enclave,--transport=vsock,--port=5000"
-(cd "$REPO/sample-enclave" && "${MVN[@]}" package "dev.attested:attestation-maven-plugin:$VERSION:build-eif" -DskipTests \
+step "build-eif (native, development blobs, base tar://java-base.tar) through the sample pom's eif profile"
+(cd "$REPO/sample-enclave" && "${MVN[@]}" package -DskipTests \
    "-Dattestation.blobs=$ART/blobs" "-Dattestation.baseImage=tar://$ART/java-base.tar" \
-   "-Dattestation.entrypoint=$ENTRY" "-Dattestation.outputDirectory=$ART/sample" \
+   "-Dattestation.outputDirectory=$ART/sample" \
    >"$ART/sample-build-eif.log" 2>&1) || { tail -40 "$ART/sample-build-eif.log" >&2; die "build-eif of the sample failed"; }
 EIF="$(ls "$ART"/sample/*.eif | head -1)"
 [ -f "$EIF" ] && [ -f "$ART/sample/pcr-manifest.json" ] || die "build-eif wrote no EIF/manifest into $ART/sample"
