@@ -1,5 +1,6 @@
 package dev.attested.build;
 
+import dev.attested.eif.EifArchitecture;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ import java.util.zip.ZipOutputStream;
  * @param init         the enclave's init
  * @param nsmKo        the NSM driver
  */
-public record BootBlobs(Path directory, Arch arch, Path kernel, Path kernelConfig, Path cmdline, Path init,
+public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path kernelConfig, Path cmdline, Path init,
         Path nsmKo) {
 
     /** Environment variable nitro-cli reads. */
@@ -70,23 +71,23 @@ public record BootBlobs(Path directory, Arch arch, Path kernel, Path kernelConfi
      * @throws BuildException {@code BLOBS_NOT_FOUND}, {@code BLOBS_INCOMPLETE} (naming every missing file) or
      *                        {@code BLOBS_INVALID}
      */
-    public static BootBlobs load(Path dir, Optional<Arch> arch) {
+    public static BootBlobs load(Path dir, Optional<EifArchitecture> arch) {
         if (!Files.isDirectory(dir)) {
             throw new BuildException(BuildException.Code.BLOBS_NOT_FOUND, "no boot blobs directory at " + dir
                     + ". Install aws-nitro-enclaves-cli, set -Dattestation.blobs=<dir or groupId:artifactId:version> "
                     + "or NITRO_CLI_BLOBS.");
         }
-        Arch a;
+        EifArchitecture a;
         if (arch.isPresent()) {
             a = arch.get();
         } else {
-            boolean x86 = Files.isRegularFile(dir.resolve(Arch.X86_64.kernelName()));
-            boolean arm = Files.isRegularFile(dir.resolve(Arch.AARCH64.kernelName()));
+            boolean x86 = Files.isRegularFile(dir.resolve(EifArchitecture.X86_64.kernelName()));
+            boolean arm = Files.isRegularFile(dir.resolve(EifArchitecture.AARCH64.kernelName()));
             if (x86 && arm) {
                 throw new BuildException(BuildException.Code.BLOBS_INVALID, dir + " holds both bzImage and Image; "
                         + "set -Dattestation.arch=x86_64 or aarch64.");
             }
-            a = arm ? Arch.AARCH64 : Arch.X86_64;
+            a = arm ? EifArchitecture.AARCH64 : EifArchitecture.X86_64;
         }
         List<String> required = List.of(a.kernelName(), a.kernelName() + ".config", "cmdline", "init", "nsm.ko");
         List<String> missing = new ArrayList<>();
@@ -189,7 +190,7 @@ public record BootBlobs(Path directory, Arch arch, Path kernel, Path kernelConfi
      * Unpacks a blob zip (as written by {@link #writeZip}) into {@code dir} and loads it. Only flat file names
      * are accepted; the total size is capped.
      */
-    public static BootBlobs unzip(Path zipFile, Path dir, Optional<Arch> arch) {
+    public static BootBlobs unzip(Path zipFile, Path dir, Optional<EifArchitecture> arch) {
         try {
             Files.createDirectories(dir);
             long total = 0;

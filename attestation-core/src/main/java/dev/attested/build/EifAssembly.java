@@ -16,10 +16,10 @@ final class EifAssembly {
     private EifAssembly() {}
 
     /** Writes the EIF (atomically) with {@link EifWriter}, signing PCR0 when a key is given; returns the PCRs. */
-    static SortedMap<Integer, Pcr> write(Path out, Arch arch, Path kernel, String cmdline, EifMetadata metadata,
+    static SortedMap<Integer, Pcr> write(Path out, EifArchitecture arch, Path kernel, String cmdline, EifMetadata metadata,
             List<Path> ramdisks, Path signingKey, Path signingCertificate, Instant signingTime) {
         EifWriter.Builder b = EifWriter.builder()
-                .architecture(arch == Arch.AARCH64 ? EifArchitecture.AARCH64 : EifArchitecture.X86_64)
+                .architecture(arch)
                 .kernel(kernel).cmdline(cmdline).metadata(metadata).ramdisks(ramdisks);
         if (signingKey != null) {
             b.signer(EifSigner.fromPem(signingKey, signingCertificate, signingTime));

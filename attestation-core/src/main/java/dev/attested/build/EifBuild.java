@@ -1,5 +1,6 @@
 package dev.attested.build;
 
+import dev.attested.eif.EifArchitecture;
 import dev.attested.eif.EifMetadata;
 import dev.attested.io.AtomicFiles;
 import dev.attested.pcr.Pcr;
@@ -31,7 +32,7 @@ public final class EifBuild {
     public static final String NITRO_CLI = "nitro-cli";
     public static final String EXPLICIT = "explicit";
 
-    private Arch arch = Arch.X86_64;
+    private EifArchitecture arch = EifArchitecture.X86_64;
     private BootBlobs blobs;
     private Path imageTarball;
     private PcrManifest.Image image;
@@ -65,7 +66,7 @@ public final class EifBuild {
     }
 
     /** An explicit kernel, command line and ramdisks (in order; the first is measured into PCR1). */
-    public EifBuild explicit(Arch arch, Path kernel, Path kernelConfig, String cmdline, List<Path> ramdisks) {
+    public EifBuild explicit(EifArchitecture arch, Path kernel, Path kernelConfig, String cmdline, List<Path> ramdisks) {
         this.arch = Objects.requireNonNull(arch);
         this.kernel = Objects.requireNonNull(kernel);
         this.kernelConfig = kernelConfig;

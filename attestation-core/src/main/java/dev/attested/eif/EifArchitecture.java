@@ -3,14 +3,28 @@ package dev.attested.eif;
 /** The CPU architecture recorded in bit 0 of the EIF header flags (EIF.md §2.1). */
 public enum EifArchitecture {
     /** Flag 0: x86_64 ({@code bzImage} kernel). */
-    X86_64(0),
+    X86_64(0, "bzImage", "amd64"),
     /** Flag 1: aarch64 (uncompressed arm64 {@code Image} kernel). */
-    AARCH64(1);
+    AARCH64(1, "Image", "arm64");
 
     private final int flag;
+    private final String kernelName;
+    private final String ociName;
 
-    EifArchitecture(int flag) {
+    EifArchitecture(int flag, String kernelName, String ociName) {
         this.flag = flag;
+        this.kernelName = kernelName;
+        this.ociName = ociName;
+    }
+
+    /** File name of the kernel boot blob: {@code bzImage} or {@code Image}. */
+    public String kernelName() {
+        return kernelName;
+    }
+
+    /** The OCI/Docker architecture name ({@code amd64}, {@code arm64}). */
+    public String ociName() {
+        return ociName;
     }
 
     /** The header flag value. */

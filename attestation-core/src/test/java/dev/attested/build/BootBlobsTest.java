@@ -1,5 +1,6 @@
 package dev.attested.build;
 
+import dev.attested.eif.EifArchitecture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +33,7 @@ class BootBlobsTest {
     @Test
     void completeX86SetLoadsWithTrimmedCmdline() throws IOException {
         BootBlobs blobs = BootBlobs.load(FakeBlobs.create(dir));
-        assertEquals(Arch.X86_64, blobs.arch());
+        assertEquals(EifArchitecture.X86_64, blobs.arch());
         assertEquals(FakeBlobs.CMDLINE, blobs.cmdlineText());
         assertEquals(119, blobs.cmdlineText().length(), "EIF.md §4.2: the x86_64 cmdline is 119 bytes");
     }

@@ -1,5 +1,6 @@
 package dev.attested.build;
 
+import dev.attested.eif.EifArchitecture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -99,7 +100,7 @@ class EifBuildTest {
         Path kernel = Files.writeString(dir.resolve("kernel"), "KERNEL-BYTES");
         Path r0 = Files.writeString(dir.resolve("r0"), "RAMDISK-0");
         Path r1 = Files.writeString(dir.resolve("r1"), "RAMDISK-1-APP");
-        EifBuild.Result r = new EifBuild().explicit(Arch.X86_64, kernel, null, "console=ttyS0", List.of(r0, r1))
+        EifBuild.Result r = new EifBuild().explicit(EifArchitecture.X86_64, kernel, null, "console=ttyS0", List.of(r0, r1))
                 .output(dir.resolve("out"), "x.eif", dir.resolve("work")).buildNative();
         assertEquals("explicit", r.manifest().mode());
         assertEquals(Pcr.ofContent("KERNEL-BYTESconsole=ttyS0RAMDISK-0RAMDISK-1-APP".getBytes()),
@@ -112,7 +113,7 @@ class EifBuildTest {
     void explicitBuildWithoutRamdisksIsRejected() throws IOException {
         Path kernel = Files.writeString(dir.resolve("kernel"), "K");
         BuildException e = assertThrows(BuildException.class, () -> new EifBuild()
-                .explicit(Arch.X86_64, kernel, null, "c", List.of()).output(dir, "x.eif", dir).buildNative());
+                .explicit(EifArchitecture.X86_64, kernel, null, "c", List.of()).output(dir, "x.eif", dir).buildNative());
         assertEquals(BuildException.Code.INPUT_INVALID, e.code());
     }
 

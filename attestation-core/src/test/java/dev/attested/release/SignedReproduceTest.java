@@ -1,11 +1,11 @@
 package dev.attested.release;
 
+import dev.attested.eif.EifArchitecture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.build.Arch;
 import dev.attested.build.EifBuild;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ class SignedReproduceTest {
         Path kernel = Files.writeString(src.resolve("kernel"), "KERNEL");
         Path boot = Files.writeString(src.resolve("boot"), "BOOTSTRAP");
         Path appDisk = Files.writeString(src.resolve("app"), app);
-        EifBuild b = new EifBuild().explicit(Arch.X86_64, kernel, null, "console=ttyS0", List.of(boot, appDisk))
+        EifBuild b = new EifBuild().explicit(EifArchitecture.X86_64, kernel, null, "console=ttyS0", List.of(boot, appDisk))
                 .buildTime(Instant.parse("2026-01-01T00:00:00Z"))
                 .output(dir.resolve(name), "app.eif", dir.resolve(name + "-work"));
         if (keyAndCert != null) {

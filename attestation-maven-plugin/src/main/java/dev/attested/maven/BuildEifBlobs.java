@@ -1,8 +1,8 @@
 package dev.attested.maven;
 
-import dev.attested.build.Arch;
 import dev.attested.build.BootBlobs;
 import dev.attested.build.BuildException;
+import dev.attested.eif.EifArchitecture;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +25,7 @@ final class BuildEifBlobs {
     private BuildEifBlobs() {}
 
     /** Resolves and loads the blobs; {@code unpackDir} receives an unpacked blobs zip. */
-    static BootBlobs resolve(String configured, Map<String, String> env, Optional<Arch> arch, Path unpackDir,
+    static BootBlobs resolve(String configured, Map<String, String> env, Optional<EifArchitecture> arch, Path unpackDir,
             RepositorySystem repositorySystem, RepositorySystemSession session, List<RemoteRepository> repositories) {
         if (configured != null && configured.trim().matches(COORDINATES)) {
             String[] c = configured.trim().split(":");

@@ -1,11 +1,11 @@
 package dev.attested.maven;
 
-import dev.attested.build.Arch;
 import dev.attested.build.BootBlobs;
 import dev.attested.build.BuildException;
 import dev.attested.build.EifBuild;
 import dev.attested.build.NitroCli;
 import dev.attested.build.OutputTimestamp;
+import dev.attested.eif.EifArchitecture;
 import dev.attested.pcr.PcrManifest;
 import java.io.File;
 import java.nio.file.Path;
@@ -134,13 +134,13 @@ public class BuildEifMojo extends AbstractMojo {
             }
             EifBuild.Result result;
             if (kernel != null) {
-                build.tools(tools).explicit(arch == null ? Arch.X86_64 : Arch.parse(arch), kernel.toPath(),
+                build.tools(tools).explicit(arch == null ? EifArchitecture.X86_64 : EifArchitecture.parse(arch), kernel.toPath(),
                         path(kernelConfig), cmdline == null ? "" : cmdline,
                         ramdisks == null ? List.of() : ramdisks.stream().map(File::toPath).toList());
                 result = build.buildNative();
             } else {
                 BootBlobs bootBlobs = BuildEifBlobs.resolve(blobs, System.getenv(),
-                        arch == null ? Optional.empty() : Optional.of(Arch.parse(arch)), work.resolve("blobs"),
+                        arch == null ? Optional.empty() : Optional.of(EifArchitecture.parse(arch)), work.resolve("blobs"),
                         repositorySystem, repositorySession, project.getRemoteProjectRepositories());
                 getLog().info("Boot blobs: " + bootBlobs.directory() + " (" + bootBlobs.arch().id() + ")");
                 EnclaveImageBuilder images = EnclaveImageBuilder.forProject(project, imageTarball != null, baseImage,

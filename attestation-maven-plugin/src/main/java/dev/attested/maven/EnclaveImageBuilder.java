@@ -11,9 +11,9 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
-import dev.attested.build.Arch;
 import dev.attested.build.BuildException;
 import dev.attested.build.ReproducibleJar;
+import dev.attested.eif.EifArchitecture;
 import dev.attested.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,7 +43,7 @@ import java.util.concurrent.ExecutionException;
  * @param arch        image platform
  */
 record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependencies, Path extraFiles,
-        List<String> entrypoint, String mainClass, Map<String, String> environment, Instant creationTime, Arch arch) {
+        List<String> entrypoint, String mainClass, Map<String, String> environment, Instant creationTime, EifArchitecture arch) {
 
     static final String SCRATCH = "scratch";
     static final String TAR_PREFIX = "tar://";
@@ -54,7 +54,7 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
      */
     static EnclaveImageBuilder forProject(org.apache.maven.project.MavenProject project, boolean haveImageTarball,
             String baseImage, Path extraFiles, List<String> entrypoint, String mainClass,
-            Map<String, String> environment, Instant time, Arch arch) {
+            Map<String, String> environment, Instant time, EifArchitecture arch) {
         org.apache.maven.artifact.Artifact artifact = project.getArtifact();
         Path jar = artifact == null || artifact.getFile() == null || !artifact.getFile().isFile() ? null
                 : artifact.getFile().toPath();

@@ -1,8 +1,9 @@
 package dev.attested.maven;
 
-import dev.attested.build.Arch;
 import dev.attested.build.BootBlobs;
 import dev.attested.build.BuildException;
+import dev.attested.eif.EifArchitecture;
+import dev.attested.eif.EifException;
 import dev.attested.io.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public class PackageBlobsMojo extends AbstractMojo {
         }
         try {
             BootBlobs blobs = BootBlobs.load(blobsDirectory.toPath(),
-                    arch == null || arch.isBlank() ? Optional.empty() : Optional.of(Arch.parse(arch)));
+                    arch == null || arch.isBlank() ? Optional.empty() : Optional.of(EifArchitecture.parse(arch)));
             Path zip = outputFile.toPath();
             AtomicFiles.write(zip, blobs::writeZip);
             String cls = classifier == null || classifier.isBlank() ? blobs.arch().id() : classifier;
@@ -72,7 +73,7 @@ public class PackageBlobsMojo extends AbstractMojo {
             getLog().info("Boot blobs (" + blobs.arch().id() + ") packed into " + zip + ", attached as "
                     + project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion() + ":" + cls);
             blobs.sha256().forEach((name, sha) -> getLog().info("  " + sha + "  " + name));
-        } catch (BuildException e) {
+        } catch (BuildException | EifException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("cannot write " + outputFile + ": " + e.getMessage(), e);

@@ -1,11 +1,11 @@
 package dev.attested.maven;
 
+import dev.attested.eif.EifArchitecture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.build.Arch;
 import dev.attested.build.BuildException;
 import dev.attested.ramdisk.CustomerRamdisk;
 import dev.attested.ramdisk.ImageArchive;
@@ -27,7 +27,7 @@ class EnclaveImageBuilderTest {
         Path jar = TestJars.write(dir.resolve("app-1.0.jar"), 0755, 0644, "Main");
         Path dep = TestJars.write(dir.resolve("lib-2.0.jar"), 0755, 0644, "Lib");
         return new EnclaveImageBuilder(base, jar, List.of(dep), null, List.of(), "com.example.Main",
-                Map.of("APP_MODE", "enclave"), Instant.parse("2026-01-01T00:00:00Z"), Arch.X86_64);
+                Map.of("APP_MODE", "enclave"), Instant.parse("2026-01-01T00:00:00Z"), EifArchitecture.X86_64);
     }
 
     @Test
@@ -79,7 +79,7 @@ class EnclaveImageBuilderTest {
         Path base = DockerSaveTarball.withOneFile(dir.resolve("base.tar"), "etc/base-release", "base 1\n");
         Path jar2 = TestJars.write(dir.resolve("other.jar"), 0755, 0644, "Other");
         EnclaveImageBuilder onTop = new EnclaveImageBuilder("tar://" + base, jar2, List.of(), null,
-                List.of("/bin/app"), null, Map.of(), Instant.parse("2026-01-01T00:00:00Z"), Arch.X86_64);
+                List.of("/bin/app"), null, Map.of(), Instant.parse("2026-01-01T00:00:00Z"), EifArchitecture.X86_64);
         Path image = onTop.toTarball(dir.resolve("top/image.tar"), "top:1", dir.resolve("c2")).tarball();
         try (ImageArchive archive = ImageArchive.open(image)) {
             assertEquals(2, archive.layerCount(), "base layer + application layer");
