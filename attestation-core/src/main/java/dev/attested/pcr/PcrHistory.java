@@ -12,7 +12,6 @@ import dev.attested.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -198,15 +197,10 @@ public record PcrHistory(int schemaVersion, SortedMap<String, List<Release>> env
 
     /** Reads a history; a missing file is {@code HISTORY_NOT_FOUND}. */
     public static PcrHistory read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new PcrHistoryException(PcrHistoryException.Code.HISTORY_NOT_FOUND,
-                    "no PCR history at " + file + ". Run the release goal with -Denvironment=<name> to create it.");
-        } catch (IOException e) {
-            throw new PcrHistoryException(PcrHistoryException.Code.HISTORY_IO, "cannot read " + file + ": " + e, e);
-        }
+        byte[] bytes = VersionedJson.read(file,
+                () -> new PcrHistoryException(PcrHistoryException.Code.HISTORY_NOT_FOUND,
+                        "no PCR history at " + file + ". Run the release goal with -Denvironment=<name> to create it."),
+                e -> new PcrHistoryException(PcrHistoryException.Code.HISTORY_IO, "cannot read " + file + ": " + e, e));
         return parse(bytes, file.toString());
     }
 
@@ -217,24 +211,10 @@ public record PcrHistory(int schemaVersion, SortedMap<String, List<Release>> env
 
     /** Parses and validates history JSON; {@code source} names it in errors. */
     public static PcrHistory parse(byte[] json, String source) {
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(json);
-        } catch (IOException e) {
-            throw malformed(source, "not JSON: " + e.getMessage());
-        }
-        if (tree == null || !tree.isObject()) {
-            throw malformed(source, "expected a JSON object");
-        }
-        JsonNode version = tree.get("schemaVersion");
-        if (version == null || !version.canConvertToInt()) {
-            throw malformed(source, "missing schemaVersion");
-        }
-        if (version.intValue() != SCHEMA_VERSION) {
-            throw new PcrHistoryException(PcrHistoryException.Code.HISTORY_UNSUPPORTED_VERSION,
-                    source + " has schemaVersion " + version.intValue() + ", this version reads " + SCHEMA_VERSION
-                            + ". Use a matching plugin version.");
-        }
+        JsonNode tree = VersionedJson.parseObject(JSON, json, SCHEMA_VERSION, detail -> malformed(source, detail),
+                found -> new PcrHistoryException(PcrHistoryException.Code.HISTORY_UNSUPPORTED_VERSION,
+                        source + " has schemaVersion " + found + ", this version reads " + SCHEMA_VERSION
+                                + ". Use a matching plugin version."));
         if (!(tree.get("environments") instanceof com.fasterxml.jackson.databind.node.ObjectNode)) {
             throw malformed(source, "missing environments object");
         }

@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -124,38 +122,19 @@ public record PcrManifest(
 
     /** Reads and validates a manifest. */
     public static PcrManifest read(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new PcrManifestException(PcrManifestException.Code.MANIFEST_NOT_FOUND,
-                    "no PCR manifest at " + file + ". Run build-eif first, or pass the path of a published pcr-manifest.json.");
-        } catch (IOException e) {
-            throw new PcrManifestException(PcrManifestException.Code.MANIFEST_IO, "cannot read " + file + ": " + e, e);
-        }
+        byte[] bytes = VersionedJson.read(file,
+                () -> new PcrManifestException(PcrManifestException.Code.MANIFEST_NOT_FOUND, "no PCR manifest at " + file
+                        + ". Run build-eif first, or pass the path of a published pcr-manifest.json."),
+                e -> new PcrManifestException(PcrManifestException.Code.MANIFEST_IO, "cannot read " + file + ": " + e, e));
         return parse(bytes, file.toString());
     }
 
     /** Parses and validates manifest JSON; {@code source} names it in errors. */
     public static PcrManifest parse(byte[] json, String source) {
-        JsonNode tree;
-        try {
-            tree = JSON.readTree(json);
-        } catch (IOException e) {
-            throw malformed(source, "not JSON: " + e.getMessage());
-        }
-        if (tree == null || !tree.isObject()) {
-            throw malformed(source, "expected a JSON object");
-        }
-        JsonNode version = tree.get("schemaVersion");
-        if (version == null || !version.canConvertToInt()) {
-            throw malformed(source, "missing schemaVersion");
-        }
-        if (version.intValue() != SCHEMA_VERSION) {
-            throw new PcrManifestException(PcrManifestException.Code.MANIFEST_UNSUPPORTED_VERSION,
-                    source + " has schemaVersion " + version.intValue() + ", this version reads " + SCHEMA_VERSION
-                            + ". Use a matching plugin version.");
-        }
+        JsonNode tree = VersionedJson.parseObject(JSON, json, SCHEMA_VERSION, detail -> malformed(source, detail),
+                found -> new PcrManifestException(PcrManifestException.Code.MANIFEST_UNSUPPORTED_VERSION,
+                        source + " has schemaVersion " + found + ", this version reads " + SCHEMA_VERSION
+                                + ". Use a matching plugin version."));
         PcrManifest manifest;
         try {
             manifest = JSON.treeToValue(tree, PcrManifest.class);
