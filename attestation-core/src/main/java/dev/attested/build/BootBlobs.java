@@ -1,15 +1,13 @@
 package dev.attested.build;
 
 import dev.attested.eif.EifArchitecture;
+import dev.attested.io.FileDigest;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -152,17 +150,10 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
 
     /** Hex SHA-256 of a file, streamed through a 1 MiB buffer. */
     public static String sha256(Path file) {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
-            while (ch.read(buf.clear()) >= 0) {
-                md.update(buf.flip());
-            }
-            return HexFormat.of().formatHex(md.digest());
+        try {
+            return FileDigest.sha256(file);
         } catch (IOException e) {
             throw new BuildException(BuildException.Code.INPUT_INVALID, "cannot read " + file + ": " + e, e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.attested.cbor.CborValue;
 import dev.attested.cose.CoseException;
 import dev.attested.cose.CoseSign1;
 import dev.attested.cose.Es384;
+import dev.attested.io.Crc32s;
 import dev.attested.pcr.Pcr;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -22,6 +22,7 @@ import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Instant;
 import dev.attested.io.AtomicFiles;
+import dev.attested.io.FileDigest;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -165,9 +166,11 @@ public final class EifSigner {
                 out.position(0);
                 Measurer.writeFully(out, header.encode(), EifHeader.LENGTH);
             }
+            String sha256 = FileDigest.sha256(tmp);
             AtomicFiles.moveIntoPlace(tmp, target);
             tmp = null;
-            return new EifWriter.WrittenEif(target, header.impliedFileLength(), crc, image.measurements().withPcr8(pcr8));
+            return new EifWriter.WrittenEif(target, header.impliedFileLength(), crc, sha256,
+                    image.measurements().withPcr8(pcr8));
         } catch (IOException e) {
             throw new EifException(EifException.Code.EIF_IO, "cannot write the signed EIF " + target + ": " + e, e);
         } finally {

@@ -1,6 +1,8 @@
 package dev.attested.eif;
 
 import dev.attested.io.AtomicFiles;
+import dev.attested.io.Crc32s;
+import dev.attested.io.FileDigest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,7 +42,7 @@ public final class EifWriter {
     private final Path kernel;
     private final byte[] cmdline;
     private final byte[] metadata;
-    private final List<Path> ramdisks;
+    private final List<Ramdisk> ramdisks;
     private final EifSigner signer;
 
     private EifWriter(Builder b) {
@@ -56,11 +58,27 @@ public final class EifWriter {
         return new Builder();
     }
 
-    /** What was written. */
-    public record WrittenEif(Path file, long size, long crc32, EifMeasurements measurements) {}
+    /** What was written: the file, its length, CRC and lower-case hex SHA-256, and the PCRs. */
+    public record WrittenEif(Path file, long size, long crc32, String sha256, EifMeasurements measurements) {}
+
+    /** A ramdisk section: a file copied verbatim, or content produced while the EIF is written. */
+    private record Ramdisk(Path file, SectionContent content) {
+        long size() {
+            return file != null ? sizeOf(file, "ramdisk") : content.size();
+        }
+
+        long crc32(long size) throws IOException {
+            return file != null ? fileCrc(file, size, "ramdisk") : content.crc32();
+        }
+    }
 
     /**
      * Writes the EIF to {@code target} (parent directories are created) and returns its measurements.
+     *
+     * <p>An unsigned EIF is written front to back in one pass: the section sizes and CRCs are known first (input
+     * files are checksummed before they are copied, produced content announces its CRC), so the header with its
+     * CRC comes first and the file's SHA-256 is computed along with the PCRs. A signed EIF's header depends on the
+     * signature over PCR0, so it is written last and the file is hashed once more after it.
      *
      * @throws EifException {@code EIF_BAD_INPUT} for a missing or changing input, {@code EIF_IO} when writing
      *                      fails; the target is then left untouched
@@ -70,44 +88,70 @@ public final class EifWriter {
         sizes.add(sizeOf(kernel, "kernel"));
         sizes.add((long) cmdline.length);
         sizes.add((long) metadata.length);
-        for (Path r : ramdisks) {
-            sizes.add(sizeOf(r, "ramdisk"));
+        for (Ramdisk r : ramdisks) {
+            sizes.add(r.size());
         }
         Path tmp = null;
         try {
             tmp = AtomicFiles.newTempSibling(target);
             WrittenEif written;
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                 Measurer m = new Measurer()) {
-                out.position(EifHeader.LENGTH);
+                 Measurer m = new Measurer(signer == null)) {
+                EifHeader header = null;
+                long expectedCrc = 0;
+                if (signer == null) {
+                    expectedCrc = sectionsCrc(sizes);
+                    header = EifHeader.laidOut(architecture, sizes, 0);
+                    header = header.withCrc(headerCrcThen(header, expectedCrc, sectionsLength(sizes)));
+                    byte[] encoded = header.encode();
+                    Measurer.writeFully(out, encoded, EifHeader.LENGTH);
+                    m.fileOnly(encoded);
+                } else {
+                    out.position(EifHeader.LENGTH);
+                }
                 section(m, out, EifSectionType.KERNEL, kernel, sizes.get(0), Measurer.Region.BOOTSTRAP);
                 section(m, out, EifSectionType.CMDLINE, cmdline, Measurer.Region.BOOTSTRAP);
                 section(m, out, EifSectionType.METADATA, metadata, Measurer.Region.UNMEASURED);
                 for (int i = 0; i < ramdisks.size(); i++) {
                     Measurer.Region region = i == 0 ? Measurer.Region.BOOTSTRAP : Measurer.Region.APPLICATION;
-                    section(m, out, EifSectionType.RAMDISK, ramdisks.get(i), sizes.get(3 + i), region);
+                    Ramdisk r = ramdisks.get(i);
+                    if (r.file() != null) {
+                        section(m, out, EifSectionType.RAMDISK, r.file(), sizes.get(3 + i), region);
+                    } else {
+                        section(m, out, r.content(), sizes.get(3 + i), region);
+                    }
                     if (i == 0) {
                         m.endBootstrap();
                     }
                 }
                 EifMeasurements measurements = m.finish();
-                if (signer != null) {
+                if (signer == null) {
+                    if (m.crc() != expectedCrc) {
+                        throw new EifException(EifException.Code.EIF_BAD_INPUT, "an input of " + target
+                                + " changed while the EIF was being written (its CRC differs from the one checked "
+                                + "before); make sure nothing rewrites the kernel or ramdisks during the build");
+                    }
+                } else {
                     byte[] signature = signer.signatureSection(measurements.pcr0());
                     sizes.add((long) signature.length);
                     section(m, out, EifSectionType.SIGNATURE, signature, Measurer.Region.UNMEASURED);
                     measurements = measurements.withPcr8(signer.pcr8());
+                    header = EifHeader.laidOut(architecture, sizes, 0);
+                    header = header.withCrc(headerCrcThen(header, m.crc(), m.crcLength()));
+                    out.position(0);
+                    Measurer.writeFully(out, header.encode(), EifHeader.LENGTH);
                 }
-                EifHeader header = EifHeader.laidOut(architecture, sizes, 0);
-                long crc = headerCrcThen(header, m.crc(), m.crcLength());
-                header = header.withCrc(crc);
-                out.position(0);
-                Measurer.writeFully(out, header.encode(), EifHeader.LENGTH);
                 long size = out.size();
                 if (size != header.impliedFileLength()) {
                     throw new EifException(EifException.Code.EIF_IO, "wrote " + size + " bytes to " + tmp
                             + " but the layout needs " + header.impliedFileLength());
                 }
-                written = new WrittenEif(target, size, crc, measurements);
+                String sha256 = signer == null ? m.fileSha256() : null;
+                written = new WrittenEif(target, size, header.crc32(), sha256, measurements);
+            }
+            if (written.sha256() == null) {
+                written = new WrittenEif(target, written.size(), written.crc32(), FileDigest.sha256(tmp),
+                        written.measurements());
             }
             AtomicFiles.moveIntoPlace(tmp, target);
             tmp = null;
@@ -123,6 +167,51 @@ public final class EifWriter {
                 }
             }
         }
+    }
+
+    /** CRC of the section headers and contents of an unsigned EIF, before any of it is written. */
+    private long sectionsCrc(List<Long> sizes) throws IOException {
+        long crc = 0;
+        crc = appendSection(crc, EifSectionType.KERNEL, sizes.get(0), fileCrc(kernel, sizes.get(0), "kernel"));
+        crc = appendSection(crc, EifSectionType.CMDLINE, sizes.get(1), crcOf(cmdline));
+        crc = appendSection(crc, EifSectionType.METADATA, sizes.get(2), crcOf(metadata));
+        for (int i = 0; i < ramdisks.size(); i++) {
+            long size = sizes.get(3 + i);
+            crc = appendSection(crc, EifSectionType.RAMDISK, size, ramdisks.get(i).crc32(size));
+        }
+        return crc;
+    }
+
+    private static long appendSection(long crc, EifSectionType type, long size, long contentCrc) {
+        crc = Crc32s.combine(crc, crcOf(sectionHeader(type, size)), EifHeader.SECTION_HEADER_LENGTH);
+        return Crc32s.combine(crc, contentCrc, size);
+    }
+
+    private static long sectionsLength(List<Long> sizes) {
+        long total = 0;
+        for (long s : sizes) {
+            total = Math.addExact(total, EifHeader.SECTION_HEADER_LENGTH + s);
+        }
+        return total;
+    }
+
+    private static long crcOf(byte[] bytes) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        return crc.getValue();
+    }
+
+    private static long fileCrc(Path file, long size, String what) throws IOException {
+        FileDigest.Crc crc = FileDigest.crc32(file);
+        if (crc.length() != size) {
+            throw changed(what, file, size);
+        }
+        return crc.value();
+    }
+
+    private static EifException changed(String what, Path file, long size) {
+        return new EifException(EifException.Code.EIF_BAD_INPUT, "the " + what + " file " + file
+                + " changed size while the EIF was being written (" + size + " bytes expected)");
     }
 
     /** CRC of {@code header[0, 544) ‖ rest} given the CRC and length of {@code rest}. */
@@ -148,9 +237,20 @@ public final class EifWriter {
         m.update(sectionHeader(type, size), Measurer.Region.UNMEASURED, out);
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             if (!m.copy(in, size, region, out) || in.size() != size) {
-                throw new EifException(EifException.Code.EIF_BAD_INPUT, "the " + type.name().toLowerCase(java.util.Locale.ROOT)
-                        + " file " + file + " changed size while the EIF was being written (" + size + " bytes expected)");
+                throw changed(type.name().toLowerCase(java.util.Locale.ROOT), file, size);
             }
+        }
+    }
+
+    private static void section(Measurer m, FileChannel out, SectionContent content, long size, Measurer.Region region)
+            throws IOException {
+        m.update(sectionHeader(EifSectionType.RAMDISK, size), Measurer.Region.UNMEASURED, out);
+        Measurer.SectionStream stream = m.stream(region, out);
+        content.writeTo(stream);
+        stream.close();
+        if (stream.count() != size) {
+            throw new EifException(EifException.Code.EIF_BAD_INPUT, "a produced ramdisk wrote " + stream.count()
+                    + " bytes but announced " + size + "; the EIF was not kept");
         }
     }
 
@@ -174,7 +274,7 @@ public final class EifWriter {
         private Path kernel;
         private byte[] cmdline;
         private byte[] metadata;
-        private final List<Path> ramdisks = new ArrayList<>();
+        private final List<Ramdisk> ramdisks = new ArrayList<>();
         private EifSigner signer;
 
         private Builder() {}
@@ -222,7 +322,13 @@ public final class EifWriter {
 
         /** Appends a ramdisk; the first is the bootstrap ramdisk (PCR1), the rest are the application (PCR2). */
         public Builder ramdisk(Path file) {
-            ramdisks.add(Objects.requireNonNull(file, "ramdisk"));
+            ramdisks.add(new Ramdisk(Objects.requireNonNull(file, "ramdisk"), null));
+            return this;
+        }
+
+        /** Appends a ramdisk whose bytes are produced while the EIF is written (no intermediate file). */
+        public Builder ramdisk(SectionContent content) {
+            ramdisks.add(new Ramdisk(null, Objects.requireNonNull(content, "ramdisk")));
             return this;
         }
 

@@ -3,23 +3,28 @@ package dev.attested.eif;
 import dev.attested.pcr.Pcr;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
 /**
  * One streaming pass over EIF bytes: CRC32 of everything fed, SHA-384 of the image (PCR0), a copy of that
- * digest state after the first ramdisk (PCR1), and SHA-384 of the application ramdisks (PCR2) on a second
- * thread, so PCR2 costs no extra wall time on a multi-core machine. Memory is a fixed pool of four 1 MiB direct
- * buffers (the kernel reads straight into them), whatever the size of the file.
+ * digest state after the first ramdisk (PCR1), SHA-384 of the application ramdisks (PCR2) and, for the writer,
+ * SHA-256 of the whole file. Each digest runs on a thread of its own ("lane") once the data is larger than a
+ * few small sections, so the digests of one byte range are computed side by side while the calling thread reads
+ * or produces the next range and writes it out. Memory is a fixed pool of eight 1 MiB direct buffers (the kernel
+ * reads straight into them), whatever the size of the file.
  */
 final class Measurer implements AutoCloseable {
     /** Which PCRs a byte range belongs to. */
@@ -28,39 +33,59 @@ final class Measurer implements AutoCloseable {
         BOOTSTRAP,
         /** Later ramdisks: PCR0 and PCR2. */
         APPLICATION,
-        /** Headers, metadata, signature: CRC only. */
+        /** Headers, metadata, signature: CRC (and the file digest) only. */
         UNMEASURED
     }
 
     static final int CHUNK = 1 << 20;
     private static final int SMALL = 64 << 10;
-    private static final int BUFFERS = 4;
+    private static final int BUFFERS = 8;
 
-    private final MessageDigest image = sha384();
-    private final MessageDigest application = sha384();
+    private final Lane image = new Lane("eif-pcr0", sha384());
+    private final Lane application = new Lane("eif-pcr2", sha384());
+    private final Lane file;
     private final CRC32 crc = new CRC32();
     private final ArrayBlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
     private int allocated;
-    private ExecutorService worker;
-    private Future<?> lastApplicationTask;
+    private boolean threaded;
+    private boolean bootstrapEnded;
     private byte[] bootstrapDigest;
     private long crcLength;
+
+    /** A measurer of PCR0/1/2 and the CRC (the reader's). */
+    Measurer() {
+        this(false);
+    }
+
+    /** @param fileDigest also compute SHA-256 of every byte fed, headers included (the writer's file hash) */
+    Measurer(boolean fileDigest) {
+        this.file = fileDigest ? new Lane("eif-sha256", sha256()) : null;
+    }
 
     /** Feeds a small in-memory range (section headers, cmdline, metadata) and writes it to {@code out} if given. */
     void update(byte[] bytes, Region region, WritableByteChannel out) throws IOException {
         crc.update(bytes, 0, bytes.length);
         crcLength += bytes.length;
+        byte[] owned = threaded ? bytes.clone() : bytes;
         if (region != Region.UNMEASURED) {
-            image.update(bytes);
+            image.run(d -> d.update(owned));
         }
-        if (region == Region.APPLICATION && worker == null) {
-            application.update(bytes);
-        } else if (region == Region.APPLICATION) {
-            byte[] copy = bytes.clone();
-            submit(() -> application.update(copy));
+        if (region == Region.APPLICATION) {
+            application.run(d -> d.update(owned));
+        }
+        if (file != null) {
+            file.run(d -> d.update(owned));
         }
         if (out != null) {
             writeFully(out, bytes, bytes.length);
+        }
+    }
+
+    /** Feeds bytes to the file digest only: the EIF header, which the CRC covers apart from the sections. */
+    void fileOnly(byte[] bytes) {
+        if (file != null) {
+            byte[] owned = threaded ? bytes.clone() : bytes;
+            file.run(d -> d.update(owned));
         }
     }
 
@@ -91,51 +116,30 @@ final class Measurer implements AutoCloseable {
             }
             buf.flip();
             remaining -= want;
-            crc.update(buf.duplicate());
-            crcLength += want;
-            boolean handedOver = false;
-            if (region == Region.APPLICATION && worker == null && size <= CHUNK) {
-                application.update(buf.duplicate()); // nothing queued yet and too small to be worth a thread
-            } else if (region == Region.APPLICATION) {
-                ByteBuffer view = buf.duplicate();
-                submit(() -> {
-                    try {
-                        application.update(view);
-                    } finally {
-                        free.add(buf);
-                    }
-                });
-                handedOver = true;
-            }
-            if (region != Region.UNMEASURED) {
-                image.update(buf.duplicate());
-            }
-            if (out != null) {
-                ByteBuffer w = buf.duplicate();
-                while (w.hasRemaining()) {
-                    out.write(w);
-                }
-            }
-            if (!handedOver) {
-                free.add(buf);
-            }
+            dispatch(buf, region, out);
         }
         return true;
     }
 
+    /**
+     * A stream whose bytes are fed like {@link #copy}'s, in megabyte chunks, for section content produced on the
+     * fly. {@link OutputStream#close()} feeds the last partial chunk; {@link SectionStream#count()} tells how many
+     * bytes were fed.
+     */
+    SectionStream stream(Region region, WritableByteChannel out) {
+        return new SectionStream(region, out);
+    }
+
     /** Marks the end of the first ramdisk: PCR1 is the image digest at this point. */
     void endBootstrap() {
-        if (bootstrapDigest == null) {
-            try {
-                bootstrapDigest = ((MessageDigest) image.clone()).digest();
-            } catch (CloneNotSupportedException e) {
-                throw new IllegalStateException("SHA-384 digest state cannot be copied on this platform", e);
-            }
+        if (!bootstrapEnded) {
+            bootstrapEnded = true;
+            image.run(d -> bootstrapDigest = copyOf(d).digest());
         }
     }
 
     boolean bootstrapEnded() {
-        return bootstrapDigest != null;
+        return bootstrapEnded;
     }
 
     /** CRC32 of everything fed so far. */
@@ -148,19 +152,65 @@ final class Measurer implements AutoCloseable {
         return crcLength;
     }
 
-    /** PCR0/1/2 of everything fed (waits for the PCR2 thread). PCR1 = PCR0 when no ramdisk ended. */
+    /** PCR0/1/2 of everything fed (waits for the digest threads). PCR1 = PCR0 when no ramdisk ended. */
     EifMeasurements finish() throws IOException {
-        awaitApplication();
-        byte[] imageDigest = image.digest();
+        image.await();
+        application.await();
+        byte[] imageDigest = image.digest.digest();
         Pcr pcr0 = Pcr.ofContentDigest(imageDigest);
         Pcr pcr1 = bootstrapDigest == null ? pcr0 : Pcr.ofContentDigest(bootstrapDigest);
-        return EifMeasurements.of(pcr0, pcr1, Pcr.ofContentDigest(application.digest()));
+        return EifMeasurements.of(pcr0, pcr1, Pcr.ofContentDigest(application.digest.digest()));
+    }
+
+    /** Hex SHA-256 of every byte fed (after {@link #finish()}; only for a measurer made with a file digest). */
+    String fileSha256() throws IOException {
+        if (file == null) {
+            throw new IllegalStateException("this measurer computes no file digest");
+        }
+        file.await();
+        return HexFormat.of().formatHex(file.digest.digest());
     }
 
     @Override
     public void close() {
-        if (worker != null) {
-            worker.shutdownNow();
+        image.shutdown();
+        application.shutdown();
+        if (file != null) {
+            file.shutdown();
+        }
+    }
+
+    /** Hands a full buffer to the digests that need it, then checksums and writes it here. */
+    private void dispatch(ByteBuffer buf, Region region, WritableByteChannel out) throws IOException {
+        threaded = true;
+        boolean measured = region != Region.UNMEASURED;
+        boolean app = region == Region.APPLICATION;
+        AtomicInteger users = new AtomicInteger(1 + (measured ? 1 : 0) + (app ? 1 : 0) + (file != null ? 1 : 0));
+        Runnable release = () -> {
+            if (users.decrementAndGet() == 0) {
+                free.add(buf);
+            }
+        };
+        if (measured) {
+            image.submit(buf.duplicate(), release);
+        }
+        if (app) {
+            application.submit(buf.duplicate(), release);
+        }
+        if (file != null) {
+            file.submit(buf.duplicate(), release);
+        }
+        try {
+            crc.update(buf.duplicate());
+            crcLength += buf.remaining();
+            if (out != null) {
+                ByteBuffer w = buf.duplicate();
+                while (w.hasRemaining()) {
+                    out.write(w);
+                }
+            }
+        } finally {
+            release.run();
         }
     }
 
@@ -171,7 +221,7 @@ final class Measurer implements AutoCloseable {
         }
         if (allocated < BUFFERS) {
             allocated++;
-            return ByteBuffer.allocateDirect(CHUNK);
+            return ByteBuffer.allocate(CHUNK);
         }
         try {
             return free.take();
@@ -181,28 +231,148 @@ final class Measurer implements AutoCloseable {
         }
     }
 
-    private void submit(Runnable task) {
-        if (worker == null) {
-            worker = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "eif-pcr2");
-                t.setDaemon(true);
-                return t;
-            });
+    /** The chunking stream of {@link #stream}. */
+    final class SectionStream extends OutputStream {
+        private final Region region;
+        private final WritableByteChannel out;
+        private ByteBuffer current;
+        private long count;
+        private boolean closed;
+
+        private SectionStream(Region region, WritableByteChannel out) {
+            this.region = region;
+            this.out = out;
         }
-        lastApplicationTask = worker.submit(task);
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new IOException("section stream already closed");
+            }
+            while (len > 0) {
+                if (current == null) {
+                    current = takeBuffer();
+                    current.clear();
+                }
+                int n = Math.min(len, current.remaining());
+                current.put(b, off, n);
+                off += n;
+                len -= n;
+                count += n;
+                if (!current.hasRemaining()) {
+                    flushChunk();
+                }
+            }
+        }
+
+        /** Bytes written so far. */
+        long count() {
+            return count;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (current != null && current.position() > 0) {
+                flushChunk();
+            } else if (current != null) {
+                free.add(current);
+                current = null;
+            }
+        }
+
+        private void flushChunk() throws IOException {
+            ByteBuffer full = current;
+            current = null;
+            full.flip();
+            dispatch(full, region, out);
+        }
     }
 
-    private void awaitApplication() throws IOException {
-        if (lastApplicationTask == null) {
-            return;
+    /** One digest and, once the data is large, the single thread that updates it in order. */
+    private static final class Lane {
+        private final String name;
+        final MessageDigest digest;
+        private ExecutorService executor;
+        private Future<?> last;
+        private volatile Throwable failure;
+
+        Lane(String name, MessageDigest digest) {
+            this.name = name;
+            this.digest = digest;
         }
+
+        /** Runs {@code step} on the digest: here while no thread exists, else queued behind earlier steps. */
+        void run(java.util.function.Consumer<MessageDigest> step) {
+            if (executor == null) {
+                step.accept(digest);
+            } else {
+                enqueue(() -> step.accept(digest), () -> { });
+            }
+        }
+
+        /** Queues a digest update of {@code view} on this lane's thread; {@code release} runs afterwards in any case. */
+        void submit(ByteBuffer view, Runnable release) {
+            if (executor == null) {
+                executor = Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, name);
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            enqueue(() -> digest.update(view), release);
+        }
+
+        private void enqueue(Runnable task, Runnable release) {
+            last = executor.submit(() -> {
+                try {
+                    if (failure == null) {
+                        task.run();
+                    }
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                } finally {
+                    release.run();
+                }
+            });
+        }
+
+        void await() throws IOException {
+            if (last != null) {
+                try {
+                    last.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while measuring");
+                } catch (ExecutionException e) {
+                    failure = e.getCause();
+                }
+            }
+            if (failure != null) {
+                throw new IllegalStateException(name + " hashing failed", failure);
+            }
+        }
+
+        void shutdown() {
+            if (executor != null) {
+                executor.shutdownNow();
+            }
+        }
+    }
+
+    private static MessageDigest copyOf(MessageDigest d) {
         try {
-            lastApplicationTask.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while measuring");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("PCR2 hashing failed", e.getCause());
+            return (MessageDigest) d.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-384 digest state cannot be copied on this platform", e);
         }
     }
 
@@ -228,6 +398,14 @@ final class Measurer implements AutoCloseable {
             return MessageDigest.getInstance("SHA-384");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-384 is required of every Java platform", e);
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     }
 }

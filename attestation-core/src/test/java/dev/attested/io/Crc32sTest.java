@@ -1,4 +1,4 @@
-package dev.attested.eif;
+package dev.attested.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,7 +10,7 @@ class Crc32sTest {
     @Test
     void combiningTwoCrcsEqualsTheCrcOfTheConcatenation() {
         Random random = new Random(42);
-        for (int len : new int[] {0, 1, 3, 544, 4096, 100_003}) {
+        for (int len : new int[] {0, 1, 3, 544, 4096, 100_003, 1 << 20}) {
             byte[] a = new byte[544];
             byte[] b = new byte[len];
             random.nextBytes(a);
