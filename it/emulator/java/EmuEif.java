@@ -1,20 +1,18 @@
 import dev.attested.build.BootBlobs;
 import dev.attested.build.EifBuild;
-import dev.attested.eif.EifMetadata;
 import dev.attested.eif.EifSigner;
 import dev.attested.eif.EifWriter;
 import dev.attested.pcr.PcrManifest;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Builds an EIF for the emulator tests with the core's native builder ({@link EifBuild}, the code behind
  * {@code build-eif}): boot blobs directory + image tarball. Writes {@code NAME.eif} and {@code pcr-manifest.json}
  * into OUTDIR and prints the PCRs.
  *
- * <p>With a key and certificate it also signs: the same kernel, cmdline and ramdisks written with
- * {@link EifWriter} and an {@link EifSigner} (PCR8), and the manifest gains PCR8 from the writer's measurements.
+ * <p>With a key and certificate it also signs the built EIF with {@link EifSigner} (as {@code nitro-cli sign-eif}
+ * does: PCR8), and the manifest gains PCR8 and the signed file's hash.
  *
  * <pre>
  * java -cp CORE_CLASSPATH it/emulator/java/EmuEif.java BLOBS_DIR IMAGE.tar OUTDIR NAME [KEY.pem CERT.pem]
@@ -38,21 +36,15 @@ public final class EmuEif {
                 .buildNative();
         PcrManifest manifest = r.manifest();
         if (args.length == 6) {
-            EifWriter.WrittenEif signed = EifWriter.builder()
-                    .kernel(blobs.kernel())
-                    .cmdline(blobs.cmdlineText())
-                    .metadata(EifMetadata.of(name, "1.0", EifMetadata.BuildMetadata.of(Instant.EPOCH, "it/emulator",
-                            "1", "Linux", "6.12")))
-                    .ramdisks(List.of(work.resolve("bootstrap-initrd.img"), work.resolve("customer-initrd.img")))
-                    .signer(EifSigner.fromPem(Path.of(args[4]), Path.of(args[5]), Instant.now()))
-                    .build()
-                    .write(r.eif());
+            // Signed the way `nitro-cli sign-eif` signs: the built EIF gains a signature section (PCR8).
+            EifWriter.WrittenEif signed = EifSigner.fromPem(Path.of(args[4]), Path.of(args[5]), Instant.now())
+                    .sign(r.eif(), r.eif());
             if (!signed.measurements().pcr0().equals(manifest.pcrValues().get(0))) {
                 throw new IllegalStateException("the signed EIF measures to another PCR0 than the unsigned build");
             }
-            manifest = PcrManifest.of(new PcrManifest.Eif(manifest.eif().file(), BootBlobs.sha256(r.eif()),
-                    signed.size()), signed.measurements().asMap(), manifest.image(), manifest.blobs(),
-                    manifest.cmdline(), manifest.mode(), manifest.arch(), manifest.tools(), manifest.outputTimestamp());
+            manifest = PcrManifest.of(new PcrManifest.Eif(manifest.eif().file(), signed.sha256(), signed.size()),
+                    signed.measurements().asMap(), manifest.image(), manifest.blobs(), manifest.cmdline(),
+                    manifest.mode(), manifest.arch(), manifest.tools(), manifest.outputTimestamp());
             manifest.write(r.manifestFile());
         }
         System.out.println("EIF " + r.eif());

@@ -5,7 +5,11 @@ import dev.attested.eif.EifMetadata;
 import dev.attested.eif.EifReader;
 import dev.attested.eif.EifSigner;
 import dev.attested.eif.EifWriter;
+import dev.attested.eif.SectionContent;
 import dev.attested.pcr.Pcr;
+import dev.attested.ramdisk.CustomerRamdisk;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -15,16 +19,38 @@ import java.util.SortedMap;
 final class EifAssembly {
     private EifAssembly() {}
 
-    /** Writes the EIF (atomically) with {@link EifWriter}, signing PCR0 when a key is given; returns the PCRs. */
-    static SortedMap<Integer, Pcr> write(Path out, EifArchitecture arch, Path kernel, String cmdline, EifMetadata metadata,
-            List<Path> ramdisks, Path signingKey, Path signingCertificate, Instant signingTime) {
+    /**
+     * Writes the EIF (atomically) with {@link EifWriter}: the ramdisk files in order, then the customer ramdisk
+     * streamed from the flattened image if given; signs PCR0 when a key is given.
+     */
+    static EifWriter.WrittenEif write(Path out, EifArchitecture arch, Path kernel, String cmdline, EifMetadata metadata,
+            List<Path> ramdisks, CustomerRamdisk.Flattened customer, Path signingKey, Path signingCertificate,
+            Instant signingTime) {
         EifWriter.Builder b = EifWriter.builder()
                 .architecture(arch)
                 .kernel(kernel).cmdline(cmdline).metadata(metadata).ramdisks(ramdisks);
+        if (customer != null) {
+            b.ramdisk(new SectionContent() {
+                @Override
+                public long size() {
+                    return customer.size();
+                }
+
+                @Override
+                public long crc32() {
+                    return customer.crc32();
+                }
+
+                @Override
+                public void writeTo(OutputStream o) throws IOException {
+                    customer.writeTo(o);
+                }
+            });
+        }
         if (signingKey != null) {
             b.signer(EifSigner.fromPem(signingKey, signingCertificate, signingTime));
         }
-        return b.build().write(out).measurements().asMap();
+        return b.build().write(out);
     }
 
     /**

@@ -2,15 +2,14 @@ package dev.attested.build;
 
 import dev.attested.eif.EifArchitecture;
 import dev.attested.eif.EifMetadata;
+import dev.attested.eif.EifWriter;
 import dev.attested.io.AtomicFiles;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrManifest;
 import dev.attested.ramdisk.BootstrapRamdisk;
 import dev.attested.ramdisk.CustomerRamdisk;
 import dev.attested.ramdisk.ImageConfig;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -109,7 +108,8 @@ public final class EifBuild {
     /**
      * @param directory   where the EIF and {@code pcr-manifest.json} go
      * @param eifFileName e.g. {@code app-1.0.eif}
-     * @param workDir     for intermediate ramdisks (kept for inspection, like nitro-cli's artifacts directory)
+     * @param workDir     for the bootstrap ramdisk (kept for inspection, like nitro-cli's artifacts directory) and
+     *                    the image's spooled file contents while the customer ramdisk streams into the EIF
      */
     public EifBuild output(Path directory, String eifFileName, Path workDir) {
         this.outputDirectory = directory;
@@ -124,12 +124,12 @@ public final class EifBuild {
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(outputDirectory);
-            Prepared p = prepare();
             Path tmpEif = AtomicFiles.newTempSibling(outputDirectory.resolve(eifFileName));
-            try {
-                SortedMap<Integer, Pcr> pcrs = EifAssembly.write(tmpEif, arch, p.kernel, p.cmdline, metadata(p), p.ramdisks,
-                        signingKey, signingCertificate, buildTime);
-                Result r = place(tmpEif, pcrs, p, blobs == null ? EXPLICIT : NATIVE, Optional.empty());
+            try (Prepared p = prepare()) {
+                EifWriter.WrittenEif written = EifAssembly.write(tmpEif, arch, p.kernel, p.cmdline, metadata(p),
+                        p.ramdisks, p.customer, signingKey, signingCertificate, buildTime);
+                Result r = place(tmpEif, written.measurements().asMap(), written.sha256(), p,
+                        blobs == null ? EXPLICIT : NATIVE, Optional.empty());
                 tmpEif = null;
                 return r;
             } finally {
@@ -156,12 +156,12 @@ public final class EifBuild {
         try {
             Files.createDirectories(workDir);
             Files.createDirectories(outputDirectory);
-            Prepared p = prepare();
-            Path nativeEif = workDir.resolve("native-" + eifFileName);
-            SortedMap<Integer, Pcr> nativePcrs = EifAssembly.write(nativeEif, arch, p.kernel, p.cmdline, metadata(p),
-                    p.ramdisks, signingKey, signingCertificate, buildTime);
             Path tmpEif = AtomicFiles.newTempSibling(outputDirectory.resolve(eifFileName));
-            try {
+            try (Prepared p = prepare()) {
+                Path nativeEif = workDir.resolve("native-" + eifFileName);
+                SortedMap<Integer, Pcr> nativePcrs = EifAssembly.write(nativeEif, arch, p.kernel, p.cmdline,
+                        metadata(p), p.ramdisks, p.customer, signingKey, signingCertificate, buildTime)
+                        .measurements().asMap();
                 Path[] signing = signingKey == null ? null : new Path[] {signingCertificate, signingKey};
                 NitroCli.Result reported = cli.buildEnclave(dockerUri, tmpEif, imageName, imageVersion, signing,
                         workDir);
@@ -171,7 +171,7 @@ public final class EifBuild {
                             + reported.pcrs() + " but the EIF it wrote measures " + measured
                             + ". The file was not kept.");
                 }
-                Result r = place(tmpEif, measured, p, NITRO_CLI, Optional.of(nativePcrs));
+                Result r = place(tmpEif, measured, BootBlobs.sha256(tmpEif), p, NITRO_CLI, Optional.of(nativePcrs));
                 tmpEif = null;
                 return r;
             } finally {
@@ -184,26 +184,34 @@ public final class EifBuild {
         }
     }
 
-    private record Prepared(Path kernel, String cmdline, List<Path> ramdisks, List<String> osAndKernel,
-            SortedMap<String, String> inputs, ImageConfig imageConfig) {}
+    /**
+     * What goes into the EIF: kernel, cmdline, ramdisk files and, for an image, the flattened customer ramdisk,
+     * which streams into the EIF without an intermediate file (its spool is removed on close).
+     */
+    private record Prepared(Path kernel, String cmdline, List<Path> ramdisks, CustomerRamdisk.Flattened customer,
+            List<String> osAndKernel, SortedMap<String, String> inputs, ImageConfig imageConfig)
+            implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            if (customer != null) {
+                customer.close();
+            }
+        }
+    }
 
     private Prepared prepare() throws IOException {
         if (blobs != null) {
             Path bootstrap = workDir.resolve("bootstrap-initrd.img");
-            Path customer = workDir.resolve("customer-initrd.img");
             AtomicFiles.write(bootstrap, out -> BootstrapRamdisk.write(blobs.init(), blobs.nsmKo(), out));
-            ImageConfig[] config = new ImageConfig[1];
-            AtomicFiles.write(customer, out -> {
-                OutputStream buffered = new BufferedOutputStream(out, 256 * 1024);
-                config[0] = CustomerRamdisk.write(imageTarball, workDir, buffered);
-                buffered.flush();
-            });
-            if (!config[0].architecture().isEmpty() && !config[0].architecture().equals(arch.ociName())) {
-                throw new BuildException(BuildException.Code.INPUT_INVALID, "the image is for " + config[0].architecture()
+            CustomerRamdisk.Flattened customer = CustomerRamdisk.flatten(imageTarball, workDir);
+            ImageConfig config = customer.config();
+            if (!config.architecture().isEmpty() && !config.architecture().equals(arch.ociName())) {
+                customer.close();
+                throw new BuildException(BuildException.Code.INPUT_INVALID, "the image is for " + config.architecture()
                         + " but the blobs are " + arch.id() + "; build the image for " + arch.ociName());
             }
-            return new Prepared(blobs.kernel(), blobs.cmdlineText(), List.of(bootstrap, customer),
-                    blobs.kernelOsAndVersion(), blobs.sha256(), config[0]);
+            return new Prepared(blobs.kernel(), blobs.cmdlineText(), List.of(bootstrap), customer,
+                    blobs.kernelOsAndVersion(), blobs.sha256(), config);
         }
         SortedMap<String, String> inputs = new TreeMap<>();
         inputs.put(kernel.getFileName().toString(), BootBlobs.sha256(kernel));
@@ -215,7 +223,7 @@ public final class EifBuild {
         for (Path r : ramdisks) {
             inputs.put(r.getFileName().toString(), BootBlobs.sha256(r));
         }
-        return new Prepared(kernel, cmdline, ramdisks, os, inputs, null);
+        return new Prepared(kernel, cmdline, ramdisks, null, os, inputs, null);
     }
 
     private EifMetadata metadata(Prepared p) {
@@ -223,11 +231,11 @@ public final class EifBuild {
                 buildToolVersion, p.osAndKernel.get(0), p.osAndKernel.get(1)));
     }
 
-    private Result place(Path tmpEif, SortedMap<Integer, Pcr> pcrs, Prepared p, String mode,
+    private Result place(Path tmpEif, SortedMap<Integer, Pcr> pcrs, String eifSha256, Prepared p, String mode,
             Optional<SortedMap<Integer, Pcr>> nativePcrs) throws IOException {
         Path eif = outputDirectory.resolve(eifFileName);
         Path manifestFile = outputDirectory.resolve("pcr-manifest.json");
-        PcrManifest manifest = PcrManifest.of(new PcrManifest.Eif(eifFileName, BootBlobs.sha256(tmpEif), Files.size(tmpEif)),
+        PcrManifest manifest = PcrManifest.of(new PcrManifest.Eif(eifFileName, eifSha256, Files.size(tmpEif)),
                 pcrs, image, p.inputs, p.cmdline, mode, arch.id(), tools, buildTime.toString());
         Path tmpManifest = AtomicFiles.newTempSibling(manifestFile);
         try {

@@ -1,6 +1,5 @@
 package dev.attested.ramdisk;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,19 +51,38 @@ public final class CustomerRamdisk {
      * @param workDir where the layer contents are spooled while the ramdisk is written (removed afterwards)
      */
     public static ImageConfig write(Path imageTarball, Path workDir, OutputStream out) throws IOException {
+        try (Flattened ramdisk = flatten(imageTarball, workDir)) {
+            ramdisk.writeTo(out);
+            return ramdisk.config();
+        }
+    }
+
+    /**
+     * Flattens an image tarball into the customer ramdisk, ready to be streamed: its length and CRC-32 are known
+     * before a byte of it is written (what an EIF header needs first), so it can go straight into the EIF.
+     *
+     * @param workDir where the layer contents are spooled until the {@link Flattened} is closed
+     */
+    public static Flattened flatten(Path imageTarball, Path workDir) throws IOException {
         try (ImageArchive image = ImageArchive.open(imageTarball)) {
             ImageConfig config = image.config();
             byte[] cmd = config.cmdFile(); // fails early when the image has nothing to run
-            try (RootfsFlattener rootfs = RootfsFlattener.of(image, workDir)) {
-                write(rootfs, cmd, config.envFile(), out);
+            RootfsFlattener rootfs = RootfsFlattener.of(image, workDir);
+            try {
+                return new Flattened(rootfs, cmd, config.envFile(), config);
+            } catch (IOException | RuntimeException e) {
+                rootfs.close();
+                throw e;
             }
-            return config;
         }
     }
 
     /** Writes the customer ramdisk of a flattened filesystem with the given {@code cmd} and {@code env} files. */
     public static void write(RootfsFlattener rootfs, byte[] cmd, byte[] env, OutputStream out) throws IOException {
-        CpioWriter cpio = new CpioWriter(out);
+        write(rootfs, cmd, env, new CpioWriter(out));
+    }
+
+    private static void write(RootfsFlattener rootfs, byte[] cmd, byte[] env, CpioWriter cpio) throws IOException {
         cpio.write(CpioHeader.directory("rootfs", 0755));
         rootfs.export((entry, content) -> writeImageEntry(cpio, entry, content));
         for (String dir : FILES_DIRS) {
@@ -73,6 +91,56 @@ public final class CustomerRamdisk {
         cpio.writeFile(CpioHeader.file("cmd", 0644, cmd.length), cmd);
         cpio.writeFile(CpioHeader.file("env", 0644, env.length), env);
         cpio.finish();
+    }
+
+    /**
+     * A customer ramdisk whose image has been flattened (file contents spooled under the work directory until
+     * {@link #close()}); {@link #writeTo} streams it, as often as wanted, always with the same bytes.
+     */
+    public static final class Flattened implements java.io.Closeable {
+        private final RootfsFlattener rootfs;
+        private final byte[] cmd;
+        private final byte[] env;
+        private final ImageConfig config;
+        private final long size;
+        private final long crc32;
+
+        private Flattened(RootfsFlattener rootfs, byte[] cmd, byte[] env, ImageConfig config) throws IOException {
+            this.rootfs = rootfs;
+            this.cmd = cmd;
+            this.env = env;
+            this.config = config;
+            CpioWriter measuring = CpioWriter.measuring();
+            CustomerRamdisk.write(rootfs, cmd, env, measuring);
+            this.size = measuring.position();
+            this.crc32 = measuring.crc32();
+        }
+
+        /** The image config ({@code Cmd}, {@code Env}, architecture, …). */
+        public ImageConfig config() {
+            return config;
+        }
+
+        /** Length of the ramdisk in bytes. */
+        public long size() {
+            return size;
+        }
+
+        /** CRC-32 (zlib) of the ramdisk. */
+        public long crc32() {
+            return crc32;
+        }
+
+        /** Writes the ramdisk ({@link #size()} bytes) to {@code out}, which stays open. */
+        public void writeTo(OutputStream out) throws IOException {
+            CustomerRamdisk.write(rootfs, cmd, env, new CpioWriter(out));
+        }
+
+        /** Removes the spooled contents. */
+        @Override
+        public void close() throws IOException {
+            rootfs.close();
+        }
     }
 
     private static void writeImageEntry(CpioWriter cpio, ExportEntry e, InputStream content) throws IOException {
@@ -105,7 +173,7 @@ public final class CustomerRamdisk {
             return;
         }
         cpio.write(new CpioHeader(PREFIX + name, e.type(), e.perm(), e.uid(), e.gid(), mtime, e.size(), e.rdevMajor(),
-                e.rdevMinor()), e.size() == 0 ? new ByteArrayInputStream(new byte[0]) : content);
+                e.rdevMinor()), e.size() == 0 ? InputStream.nullInputStream() : content, e.crc32());
     }
 
     /** Go's {@code filepath.Dir} for the relative, slash-separated names used here. */

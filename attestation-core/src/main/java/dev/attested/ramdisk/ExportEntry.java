@@ -15,9 +15,10 @@ package dev.attested.ramdisk;
  * @param hardLinkTo the first path of the same file when this is a hard link, else {@code null}
  * @param rdevMajor device major
  * @param rdevMinor device minor
+ * @param crc32    CRC-32 of the data of a regular file (0 for everything else), known before the data is read
  */
 public record ExportEntry(String name, CpioEntryType type, int perm, long uid, long gid, long mtime, long size,
-        String linkName, String hardLinkTo, long rdevMajor, long rdevMinor) {
+        String linkName, String hardLinkTo, long rdevMajor, long rdevMinor, long crc32) {
 
     /** True for a hard link to an earlier entry. */
     public boolean isHardLink() {

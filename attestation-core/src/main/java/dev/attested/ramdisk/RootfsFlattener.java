@@ -1,15 +1,10 @@
 package dev.attested.ramdisk;
 
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -27,7 +22,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * container's init layer on top ({@code dev/pts}, {@code proc}, {@code etc/hosts}, …), a depth-first walk with
  * children in byte order, directories named with a trailing {@code /}, repeated files as hard links.
  *
- * <p>File contents are spooled to one temporary file (deleted on {@link #close()}); memory holds only the tree.
+ * <p>File contents are spooled to one temporary file ({@link Spool}, deleted on {@link #close()}), each with its
+ * CRC-32, so that the length and CRC of a ramdisk made from the tree are known before it is written; memory holds
+ * only the tree.
  */
 public final class RootfsFlattener implements Closeable {
     /** Longest path accepted from a layer. */
@@ -39,16 +36,12 @@ public final class RootfsFlattener implements Closeable {
     };
 
     private final Node root = Node.directory(new Inode(CpioEntryType.DIRECTORY, 0755, 0, 0, 0, -1));
-    private final Path spoolFile;
-    private final FileChannel spool;
-    private final byte[] buffer = new byte[64 * 1024];
+    private final Spool spool;
     private int layer;
 
     /** @param workDir directory for the temporary content spool */
     public RootfsFlattener(Path workDir) throws IOException {
-        Files.createDirectories(workDir);
-        this.spoolFile = Files.createTempFile(workDir, "rootfs-", ".spool");
-        this.spool = FileChannel.open(spoolFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.spool = new Spool(workDir);
     }
 
     /** Flattens every layer of {@code image} and adds Docker's container init layer. */
@@ -115,18 +108,11 @@ public final class RootfsFlattener implements Closeable {
             }
             if (inode.type == CpioEntryType.REGULAR && inode.size > 0) {
                 inode.spoolOffset = spool.position();
-                long remaining = inode.size;
-                while (remaining > 0) {
-                    int n = tar.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-                    if (n < 0) {
-                        throw new RamdiskException(RamdiskException.Code.IMAGE_MALFORMED,
-                                layerName + ": " + e.getName() + " is truncated");
-                    }
-                    ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
-                    while (bb.hasRemaining()) {
-                        spool.write(bb);
-                    }
-                    remaining -= n;
+                try {
+                    inode.crc32 = spool.append(tar, inode.size);
+                } catch (java.io.EOFException truncated) {
+                    throw new RamdiskException(RamdiskException.Code.IMAGE_MALFORMED,
+                            layerName + ": " + e.getName() + " is truncated");
                 }
             }
             parent.children.put(base, new Node(inode, null, layer));
@@ -187,19 +173,14 @@ public final class RootfsFlattener implements Closeable {
         for (Map.Entry<ExportEntry, Inode> e : all) {
             ExportEntry entry = e.getKey();
             InputStream content = entry.size() == 0 ? InputStream.nullInputStream()
-                    : new BufferedInputStream(new BoundedChannelStream(spool, e.getValue().spoolOffset, entry.size()),
-                            64 * 1024);
+                    : spool.read(e.getValue().spoolOffset, entry.size());
             consumer.accept(entry, content);
         }
     }
 
     @Override
     public void close() throws IOException {
-        try {
-            spool.close();
-        } finally {
-            Files.deleteIfExists(spoolFile);
-        }
+        spool.close();
     }
 
     private void walk(Node dir, String prefix, java.util.function.BiConsumer<ExportEntry, Inode> out,
@@ -210,17 +191,18 @@ public final class RootfsFlattener implements Closeable {
             String name = prefix + c.getKey();
             if (n.children != null) {
                 out.accept(new ExportEntry(name + "/", CpioEntryType.DIRECTORY, i.perm, i.uid, i.gid, i.mtime, 0, null,
-                        null, 0, 0), i);
+                        null, 0, 0, 0), i);
                 walk(n, name + "/", out, seen);
                 continue;
             }
             String first = i.type == CpioEntryType.REGULAR ? seen.putIfAbsent(i, name) : null;
             if (first != null) {
                 out.accept(new ExportEntry(name, CpioEntryType.REGULAR, i.perm, i.uid, i.gid, i.mtime, 0, null, first,
-                        0, 0), i);
+                        0, 0, 0), i);
             } else {
                 out.accept(new ExportEntry(name, i.type, i.perm, i.uid, i.gid, i.mtime,
-                        i.type == CpioEntryType.REGULAR ? i.size : 0, i.linkName, null, i.rdevMajor, i.rdevMinor), i);
+                        i.type == CpioEntryType.REGULAR ? i.size : 0, i.linkName, null, i.rdevMajor, i.rdevMinor,
+                        i.type == CpioEntryType.REGULAR ? i.crc32 : 0), i);
             }
         }
     }
@@ -336,6 +318,7 @@ public final class RootfsFlattener implements Closeable {
         final long mtime;
         final int layer;
         long size;
+        long crc32;
         long spoolOffset;
         String linkName;
         long rdevMajor;
@@ -365,39 +348,6 @@ public final class RootfsFlattener implements Closeable {
 
         static Node directory(Inode inode) {
             return new Node(inode, new TreeMap<>(BYTE_ORDER), inode.layer);
-        }
-    }
-
-    /** Reads {@code length} bytes of a channel from {@code offset} with positional reads. */
-    private static final class BoundedChannelStream extends InputStream {
-        private final FileChannel channel;
-        private long position;
-        private long remaining;
-
-        BoundedChannelStream(FileChannel channel, long offset, long length) {
-            this.channel = channel;
-            this.position = offset;
-            this.remaining = length;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, remaining)), position);
-            if (n < 0) {
-                return -1;
-            }
-            position += n;
-            remaining -= n;
-            return n;
         }
     }
 }

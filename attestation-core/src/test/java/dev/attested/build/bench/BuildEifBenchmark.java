@@ -56,16 +56,13 @@ public final class BuildEifBenchmark {
                 Files.delete(dir.resolve("copy.eif"));
 
                 long t2 = System.nanoTime();
-                try (java.io.OutputStream o = new java.io.BufferedOutputStream(
-                        Files.newOutputStream(dir.resolve("customer.img")), 256 * 1024)) {
-                    dev.attested.ramdisk.CustomerRamdisk.write(image, dir.resolve("work"), o);
+                try (dev.attested.ramdisk.CustomerRamdisk.Flattened f =
+                        dev.attested.ramdisk.CustomerRamdisk.flatten(image, dir.resolve("work"))) {
+                    f.size();
                 }
-                long ramdisk = System.nanoTime() - t2;
-                long t3 = System.nanoTime();
-                BootBlobs.sha256(res.eif());
-                long sha256 = System.nanoTime() - t3;
-                System.out.printf("round %d: build %.3f s (of which customer ramdisk ~%.3f s, EIF SHA-256 ~%.3f s), "
-                        + "copy+SHA-384 %.3f s, ratio %.2f%n", r + 1, build / 1e9, ramdisk / 1e9, sha256 / 1e9,
+                long flatten = System.nanoTime() - t2;
+                System.out.printf("round %d: build %.3f s (of which flattening the image ~%.3f s), "
+                        + "copy+SHA-384 %.3f s, ratio %.2f%n", r + 1, build / 1e9, flatten / 1e9,
                         floor / 1e9, (double) build / floor);
                 ratios.add((double) build / floor);
                 bestBuild = Math.min(bestBuild, build);
