@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.attested.eif.EifHeader;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrManifest;
 import dev.attested.ramdisk.BootstrapRamdisk;
+import dev.attested.ramdisk.CustomerRamdisk;
 import dev.attested.ramdisk.TestImages;
 import dev.attested.ramdisk.TestImages.Layer;
 import java.io.ByteArrayOutputStream;
@@ -194,6 +196,87 @@ class EifBuildTest {
         assertEquals(Pcr.ofSigningCertificate(cert), pcrs.get(8));
         assertEquals(unsigned.manifest().pcrs().get(0), signed.manifest().pcrs().get(0));
         assertEquals(pcrs.get(8).hex(), signed.manifest().kmsConditions().get("kms:RecipientAttestation:PCR8"));
+    }
+
+    private static List<String> filesIn(Path directory) throws IOException {
+        try (var files = Files.list(directory)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Two layers with a file larger than the spool's 1 MiB block, small files, a hard link and a whiteout. */
+    static Path largerImage(Path file) throws IOException {
+        byte[] big = new byte[(1 << 20) + 777];
+        new java.util.Random(11).nextBytes(big);
+        Layer lower = new Layer().dir("app", 0755, 1700000000L).file("app/run", 0755, 1700000000L, "#!/bin/sh\necho hi\n")
+                .file("app/lib.bin", 0644, 0, 0, 1700000000L, big).hardlink("app/lib-again.bin", "app/lib.bin")
+                .file("app/old", 0644, 1700000000L, "old");
+        Layer upper = new Layer().whiteout("app/old").file("app/conf", 0644, 1700000001L, "k=v\n");
+        return TestImages.dockerSave(file, TestImages.config("[\"/app/run\"]", null, "[\"A=1\"]"), lower, upper);
+    }
+
+    @Test
+    void nativeBuildLeavesTheBootstrapRamdiskButNoCustomerRamdiskOrSpoolInTheWorkDirectory() throws IOException {
+        build(dir).buildNative();
+        List<String> work = filesIn(dir.resolve("work"));
+        assertTrue(work.contains("bootstrap-initrd.img"), work.toString());
+        assertFalse(work.contains("customer-initrd.img"), work.toString());
+        assertTrue(work.stream().noneMatch(n -> n.endsWith(".spool")), work.toString());
+    }
+
+    @Test
+    void customerRamdiskStreamedIntoTheEifIsTheOneCustomerRamdiskWrites() throws IOException {
+        Path image = largerImage(dir.resolve("larger.tar"));
+        BootBlobs blobs = BootBlobs.load(FakeBlobs.create(dir.resolve("blobs")));
+        EifBuild.Result r = new EifBuild().fromImage(blobs, image, new PcrManifest.Image("app", "1.0", null, "scratch"))
+                .imageName("app", "1.0").buildTime(TIME).buildTool("attestation-maven-plugin", "test")
+                .output(dir.resolve("out"), "app-1.0.eif", dir.resolve("work")).buildNative();
+        ByteArrayOutputStream customer = new ByteArrayOutputStream();
+        CustomerRamdisk.write(image, dir.resolve("other-work"), customer);
+        assertTrue(customer.size() > 1 << 20);
+
+        byte[] eif = Files.readAllBytes(r.eif());
+        EifHeader header = EifHeader.decode(eif);
+        assertEquals(5, header.sectionCount(), "kernel, cmdline, metadata, bootstrap and customer ramdisks");
+        int offset = Math.toIntExact(header.sectionOffsets().get(4) + EifHeader.SECTION_HEADER_LENGTH);
+        assertArrayEquals(customer.toByteArray(),
+                java.util.Arrays.copyOfRange(eif, offset, offset + Math.toIntExact(header.sectionSizes().get(4))));
+        assertEquals(Pcr.ofContent(customer.toByteArray()), r.manifest().pcrValues().get(2));
+        assertEquals(BootBlobs.sha256(r.eif()), r.manifest().eif().sha256());
+        assertEquals(eif.length, r.manifest().eif().size());
+        assertTrue(filesIn(dir.resolve("work")).stream().noneMatch(n -> n.endsWith(".spool")));
+    }
+
+    @Test
+    void signedBuildManifestNamesTheSha256AndSizeOfTheSignedFile() throws Exception {
+        Path[] kc = p384KeyAndCertificate(Files.createDirectories(dir.resolve("keys")),
+                Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"));
+        EifBuild.Result signed = build(dir).signing(kc[0], kc[1]).buildNative();
+        PcrManifest m = PcrManifest.read(signed.manifestFile());
+        assertEquals(BootBlobs.sha256(signed.eif()), m.eif().sha256());
+        assertEquals(Files.size(signed.eif()), m.eif().size());
+    }
+
+    @Test
+    void imageForAnotherArchitectureIsRejectedAndLeavesNoSpool() throws IOException {
+        EifBuild b = build(dir);
+        TestImages.dockerSave(dir.resolve("image.tar"), TestImages.config("[\"/app/run\"]", null, null)
+                .replace("\"amd64\"", "\"arm64\""), new Layer().file("app/run", 0755, 1, "x"));
+        BuildException e = assertThrows(BuildException.class, b::buildNative);
+        assertEquals(BuildException.Code.INPUT_INVALID, e.code());
+        assertTrue(e.getMessage().contains("arm64"), e.getMessage());
+        assertTrue(filesIn(dir.resolve("work")).stream().noneMatch(n -> n.endsWith(".spool")));
+        assertEquals(List.of(), filesIn(dir.resolve("out")));
+    }
+
+    @Test
+    void buildFailingAfterTheImageIsFlattenedLeavesNoSpool() throws Exception {
+        Path[] kc = p384KeyAndCertificate(Files.createDirectories(dir.resolve("keys")),
+                Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2021-01-01T00:00:00Z"));
+        EifBuild b = build(dir).signing(kc[0], kc[1]);
+        assertThrows(dev.attested.eif.EifException.class, b::buildNative);
+        assertTrue(filesIn(dir.resolve("work")).stream().noneMatch(n -> n.endsWith(".spool")),
+                filesIn(dir.resolve("work")).toString());
     }
 
     @Test

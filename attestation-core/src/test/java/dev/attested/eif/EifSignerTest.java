@@ -2,6 +2,7 @@ package dev.attested.eif;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +92,19 @@ class EifSignerTest {
         EifHeader header = EifHeader.decode(Files.readAllBytes(signed.file()));
         assertEquals(6, header.sectionCount());
         assertEquals(893, header.sectionOffsets().get(5));
+    }
+
+    @Test
+    void signingAnExistingEifReportsTheSha256SizeAndCrcOfTheSignedFile(@TempDir Path dir) throws Exception {
+        Path[] kc = SigningFixtures.p384(dir);
+        EifSigner signer = EifSigner.fromPem(kc[0], kc[1], SigningFixtures.DURING);
+        EifWriter.WrittenEif unsigned = EifWriterTest.synthetic(dir).build().write(dir.resolve("u.eif"));
+        EifWriter.WrittenEif signed = signer.sign(unsigned.file(), dir.resolve("signed.eif"));
+        byte[] file = Files.readAllBytes(signed.file());
+        assertEquals(HEX.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(file)), signed.sha256());
+        assertEquals(file.length, signed.size());
+        assertEquals(EifHeader.decode(file).crc32(), signed.crc32());
+        assertNotEquals(unsigned.sha256(), signed.sha256());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.attested.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import java.util.zip.CRC32;
@@ -24,6 +25,37 @@ class Crc32sTest {
             cb.update(b);
             assertEquals(whole.getValue(), Crc32s.combine(ca.getValue(), cb.getValue(), len), "length " + len);
         }
+    }
+
+    @Test
+    void combiningAThousandPiecesOfRandomLengthsEqualsTheCrcOfTheWhole() {
+        Random random = new Random(7);
+        CRC32 whole = new CRC32();
+        long combined = 0;
+        long length = 0;
+        for (int i = 0; i < 1000; i++) {
+            byte[] piece = new byte[random.nextInt(5001)];
+            random.nextBytes(piece);
+            whole.update(piece);
+            CRC32 c = new CRC32();
+            c.update(piece);
+            combined = Crc32s.combine(combined, c.getValue(), piece.length);
+            length += piece.length;
+        }
+        assertEquals(whole.getValue(), combined, "over " + length + " bytes");
+    }
+
+    @Test
+    void combiningWithAnEmptyPieceKeepsTheCrc() {
+        CRC32 a = new CRC32();
+        a.update(new byte[] {1, 2, 3});
+        assertEquals(a.getValue(), Crc32s.combine(a.getValue(), 0, 0));
+        assertEquals(a.getValue(), Crc32s.combine(0, a.getValue(), 3), "an empty first piece");
+    }
+
+    @Test
+    void negativeLengthIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Crc32s.combine(1, 2, -1));
     }
 
     @Test

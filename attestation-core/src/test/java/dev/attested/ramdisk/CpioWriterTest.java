@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Random;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +122,141 @@ class CpioWriterTest {
             cpio.finish();
             assertEquals(0, out.size() % 512, "size " + size);
         }
+    }
+
+    /** Data of {@code size} pseudo-random bytes. */
+    private static byte[] data(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static long crcOf(byte[] b) {
+        CRC32 crc = new CRC32();
+        crc.update(b);
+        return crc.getValue();
+    }
+
+    /** A stream that must never be read. */
+    private static InputStream unreadable() {
+        return new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("the data of an entry given with its CRC was read");
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                throw new AssertionError("the data of an entry given with its CRC was read");
+            }
+        };
+    }
+
+    /**
+     * The same entries, every kind of them, with data sizes around the 4-byte alignment and above the copy buffer:
+     * through {@code write(header, data, crc)} (unread by a measuring writer) and through the plain calls.
+     */
+    private static void writeEntries(CpioWriter cpio, boolean measuring) throws IOException {
+        cpio.write(CpioHeader.directory("rootfs", 0755));
+        cpio.writeSymlink("rootfs/etc/mtab", "/proc/mounts", 0777, 0, 0, 5);
+        cpio.write(new CpioHeader("rootfs/dev/null", CpioEntryType.CHAR_DEVICE, 0666, 0, 0, 7, 0, 1, 3));
+        int[] sizes = {0, 1, 2, 3, 4, 5, 511, 513, 64 * 1024 + 1, 200_003};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] d = data(sizes[i], i);
+            CpioHeader h = new CpioHeader("rootfs/f" + "x".repeat(i), CpioEntryType.REGULAR, 0644, 1000, 1000,
+                    1_700_000_000L + i, d.length, 0, 0);
+            cpio.write(h, measuring ? unreadable() : new ByteArrayInputStream(d), crcOf(d));
+        }
+        byte[] cmd = "/app/run\n".getBytes(StandardCharsets.US_ASCII);
+        cpio.writeFile(CpioHeader.file("cmd", 0644, cmd.length), cmd);
+        cpio.finish();
+    }
+
+    @Test
+    void measuringWriterKnowsTheLengthAndCrcOfTheArchiveAWritingWriterWrites() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CpioWriter writing = new CpioWriter(out);
+        writeEntries(writing, false);
+        CpioWriter measuring = CpioWriter.measuring();
+        writeEntries(measuring, true);
+
+        byte[] archive = out.toByteArray();
+        assertEquals(archive.length, writing.position());
+        assertEquals(archive.length, measuring.position());
+        assertEquals(crcOf(archive), measuring.crc32());
+    }
+
+    @Test
+    void measuringWriterCrcFollowsTheArchiveEntryByEntry() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CpioWriter writing = new CpioWriter(out);
+        CpioWriter measuring = CpioWriter.measuring();
+        assertEquals(0, measuring.position());
+        assertEquals(crcOf(new byte[0]), measuring.crc32());
+        for (int i = 0; i < 5; i++) {
+            byte[] d = data(i * 3 + 1, 100 + i);
+            CpioHeader h = CpioHeader.file("f" + i, 0644, d.length);
+            writing.write(h, new ByteArrayInputStream(d), crcOf(d));
+            measuring.write(h, unreadable(), crcOf(d));
+            assertEquals(out.size(), measuring.position(), "after entry " + i);
+            assertEquals(crcOf(out.toByteArray()), measuring.crc32(), "after entry " + i);
+        }
+    }
+
+    @Test
+    void measuringWriterDoesNotReadDataGivenWithItsCrc() throws IOException {
+        CpioWriter measuring = CpioWriter.measuring();
+        measuring.write(CpioHeader.file("big", 0644, 10_000_000), unreadable(), 0x12345678L);
+        assertEquals(110 + 4 + 2 + 10_000_000, measuring.position(), "header, name + NUL, padding, data");
+    }
+
+    @Test
+    void writingWriterCopiesDataGivenWithItsCrc() throws IOException {
+        byte[] d = data(70_001, 7);
+        ByteArrayOutputStream withCrc = new ByteArrayOutputStream();
+        try (CpioWriter cpio = new CpioWriter(withCrc)) {
+            cpio.write(CpioHeader.file("f", 0644, d.length), new ByteArrayInputStream(d), crcOf(d));
+        }
+        ByteArrayOutputStream plain = new ByteArrayOutputStream();
+        try (CpioWriter cpio = new CpioWriter(plain)) {
+            cpio.writeFile(CpioHeader.file("f", 0644, d.length), d);
+        }
+        assertArrayEquals(plain.toByteArray(), withCrc.toByteArray());
+        assertArrayEquals(d, Arrays.copyOfRange(withCrc.toByteArray(), 112, 112 + d.length),
+                "data follows the 110-byte header and \"f\\0\" (already 4-aligned)");
+    }
+
+    @Test
+    void writingWriterCopiesTheDataEvenWhenTheGivenCrcIsWrong() throws IOException {
+        byte[] d = data(1000, 8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (CpioWriter cpio = new CpioWriter(out)) {
+            cpio.write(CpioHeader.file("f", 0644, d.length), new ByteArrayInputStream(d), crcOf(d) ^ 0xFFFF);
+        }
+        assertArrayEquals(d, Arrays.copyOfRange(out.toByteArray(), 112, 112 + d.length));
+    }
+
+    @Test
+    void writingWriterGivenDataShorterThanDeclaredWithItsCrcIsRejected() {
+        CpioWriter cpio = new CpioWriter(new ByteArrayOutputStream());
+        RamdiskException e = assertThrows(RamdiskException.class,
+                () -> cpio.write(CpioHeader.file("x", 0644, 10), new ByteArrayInputStream(new byte[3]), 0));
+        assertEquals(RamdiskException.Code.CPIO_INVALID_ENTRY, e.code());
+    }
+
+    @Test
+    void onlyAMeasuringWriterKeepsACrc() {
+        CpioWriter writing = new CpioWriter(new ByteArrayOutputStream());
+        assertThrows(IllegalStateException.class, writing::crc32);
+    }
+
+    @Test
+    void measuringWriterRefusesEntriesAfterTheTrailer() throws IOException {
+        CpioWriter measuring = CpioWriter.measuring();
+        measuring.finish();
+        assertEquals(512, measuring.position());
+        assertThrows(IllegalStateException.class,
+                () -> measuring.write(CpioHeader.file("late", 0644, 1), unreadable(), 0));
     }
 
     static String sha256(byte[] bytes) throws Exception {

@@ -9,12 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.attested.ramdisk.TestImages.Layer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
+import java.util.zip.CRC32;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -225,6 +231,159 @@ class CustomerRamdiskTest {
         try (var files = Files.list(dir.resolve("work"))) {
             assertEquals(0, files.count());
         }
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static long crcOf(byte[] b) {
+        CRC32 crc = new CRC32();
+        crc.update(b);
+        return crc.getValue();
+    }
+
+    /** The data of one entry of a newc archive, as bytes. */
+    private static byte[] dataOf(byte[] archive, String name) throws IOException {
+        try (CpioArchiveInputStream in = new CpioArchiveInputStream(new ByteArrayInputStream(archive), "UTF-8")) {
+            CpioArchiveEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                if (e.getName().equals(name)) {
+                    return in.readAllBytes();
+                }
+            }
+        }
+        throw new AssertionError("no entry " + name);
+    }
+
+    static final int MIB = 1 << 20;
+
+    /** The image of {@link #buildRichImage}, built once per class (4.6 MiB of random layers take a while to gzip). */
+    @TempDir
+    static Path shared;
+    private static Path richImage;
+
+    @BeforeAll
+    static void buildRichImage() throws IOException {
+        richImage = buildRichImage(shared.resolve("rich.tar"));
+    }
+
+    /** A copy of the rich image at {@code file}. */
+    private static Path richImage(Path file) throws IOException {
+        return Files.copy(richImage, file);
+    }
+
+    /**
+     * Three layers whose contents (about 4.6 MiB spooled) fill more spool blocks than the spool keeps in memory: files
+     * larger than a block, exactly a block, hundreds of small and empty files, hard links (one whose first path is
+     * whited out later), whiteouts, an opaque directory, a replaced file.
+     */
+    private static Path buildRichImage(Path file) throws IOException {
+        Layer base = appLayer().dir("bin", 0755, 1).file("bin/sh", 0755, 0, 0, 1, "shell")
+                .hardlink("bin/sh2", "bin/sh")
+                .dir("opt", 0755, 1).file("opt/big.bin", 0644, 0, 0, 2, random(MIB + 4099, 1))
+                .file("opt/block.bin", 0644, 0, 0, 2, random(MIB, 2))
+                .hardlink("opt/zz-big-link", "opt/big.bin")
+                .dir("old", 0755, 1).file("old/gone", 0644, 1, "gone")
+                .dir("many", 0755, 3);
+        for (int i = 0; i < 300; i++) {
+            base.file("many/f" + i, 0644, 0, 0, 3, random(i % 37, 100 + i));
+        }
+        Layer middle = new Layer().whiteout("bin/sh").whiteout("opt/block.bin")
+                .file("many/f7", 0600, 0, 0, 4, "replaced")
+                .dir("data", 0755, 4).file("data/blob", 0644, 0, 0, 4, random(2 * MIB + MIB / 2 + 3, 3))
+                .dir("old", 0755, 4).opaque("old").file("old/new", 0644, 4, "new");
+        Layer top = new Layer().dir("data", 0755, 5).hardlink("data/blob-link", "data/blob")
+                .file("many/late", 0644, 5, "late").symlink("many/current", "f1", 5);
+        return TestImages.dockerSave(file, CONFIG, base, middle, top);
+    }
+
+    private static byte[] writeTo(CustomerRamdisk.Flattened flattened) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        flattened.writeTo(out);
+        return out.toByteArray();
+    }
+
+    private List<String> spoolFiles(Path workDir) throws IOException {
+        if (!Files.exists(workDir)) {
+            return List.of();
+        }
+        try (var files = Files.list(workDir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".spool")).toList();
+        }
+    }
+
+    @Test
+    void flattenedSizeAndCrcAreThoseOfTheBytesItWrites() throws IOException {
+        try (CustomerRamdisk.Flattened f = CustomerRamdisk.flatten(richImage(dir.resolve("img.tar")), dir.resolve("work"))) {
+            byte[] ramdisk = writeTo(f);
+            assertTrue(ramdisk.length > 3 * MIB + MIB / 2, "the image contents are all there: " + ramdisk.length);
+            assertEquals(ramdisk.length, f.size());
+            assertEquals(crcOf(ramdisk), f.crc32());
+        }
+    }
+
+    @Test
+    void flattenedWritesTheSameBytesEveryTime() throws IOException {
+        try (CustomerRamdisk.Flattened f = CustomerRamdisk.flatten(richImage(dir.resolve("img.tar")), dir.resolve("work"))) {
+            assertArrayEquals(writeTo(f), writeTo(f));
+        }
+    }
+
+    @Test
+    void flattenedWritesWhatWriteWrites() throws IOException {
+        Path image = richImage(dir.resolve("img.tar"));
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        ImageConfig config = CustomerRamdisk.write(image, dir.resolve("work-a"), written);
+        try (CustomerRamdisk.Flattened f = CustomerRamdisk.flatten(image, dir.resolve("work-b"))) {
+            assertArrayEquals(written.toByteArray(), writeTo(f));
+            assertEquals(config, f.config());
+        }
+    }
+
+    @Test
+    void flattenedImageKeepsLayerContentsAcrossSpoolBlocks() throws IOException {
+        byte[] ramdisk;
+        try (CustomerRamdisk.Flattened f = CustomerRamdisk.flatten(richImage(dir.resolve("img.tar")), dir.resolve("work"))) {
+            ramdisk = writeTo(f);
+        }
+        assertArrayEquals(random(MIB + 4099, 1), dataOf(ramdisk, "rootfs/opt/big.bin"));
+        assertArrayEquals(random(2 * MIB + MIB / 2 + 3, 3), dataOf(ramdisk, "rootfs/data/blob"));
+        assertArrayEquals(random(36, 136), dataOf(ramdisk, "rootfs/many/f36"));
+        assertArrayEquals("replaced".getBytes(StandardCharsets.US_ASCII), dataOf(ramdisk, "rootfs/many/f7"));
+        assertArrayEquals("shell".getBytes(StandardCharsets.US_ASCII), dataOf(ramdisk, "rootfs/bin/sh2"),
+                "a hard link whose first path was whited out holds the data itself");
+        List<CpioEntries.Entry> entries = CpioEntries.read(ramdisk);
+        assertEquals("big.bin", find(entries, "rootfs/opt/zz-big-link").data());
+        assertEquals("blob", find(entries, "rootfs/data/blob-link").data());
+        assertFalse(names(entries).contains("rootfs/opt/block.bin"));
+        assertFalse(names(entries).contains("rootfs/old/gone"));
+        assertTrue(names(entries).contains("rootfs/old/new"));
+    }
+
+    @Test
+    void flattenedImageKeepsItsSpoolUntilClosed() throws IOException {
+        Path work = dir.resolve("work");
+        CustomerRamdisk.Flattened f = CustomerRamdisk.flatten(richImage(dir.resolve("img.tar")), work);
+        try {
+            assertEquals(1, spoolFiles(work).size(), "contents are spooled while the ramdisk may still be written");
+            writeTo(f);
+        } finally {
+            f.close();
+        }
+        try (var files = Files.list(work)) {
+            assertEquals(List.of(), files.toList());
+        }
+    }
+
+    @Test
+    void flattenedImageWithoutCommandIsRejectedAndLeavesNoSpool() throws IOException {
+        Path image = TestImages.dockerSave(dir.resolve("img.tar"), TestImages.config(null, null, null), appLayer());
+        RamdiskException e = assertThrows(RamdiskException.class, () -> CustomerRamdisk.flatten(image, dir.resolve("work")));
+        assertEquals(RamdiskException.Code.IMAGE_NO_COMMAND, e.code());
+        assertEquals(List.of(), spoolFiles(dir.resolve("work")));
     }
 
     @Test
