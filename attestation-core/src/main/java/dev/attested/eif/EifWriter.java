@@ -245,12 +245,17 @@ public final class EifWriter {
     private static void section(Measurer m, FileChannel out, SectionContent content, long size, Measurer.Region region)
             throws IOException {
         m.update(sectionHeader(EifSectionType.RAMDISK, size), Measurer.Region.UNMEASURED, out);
+        long before = m.crc();
         Measurer.SectionStream stream = m.stream(region, out);
         content.writeTo(stream);
         stream.close();
         if (stream.count() != size) {
             throw new EifException(EifException.Code.EIF_BAD_INPUT, "a produced ramdisk wrote " + stream.count()
                     + " bytes but announced " + size + "; the EIF was not kept");
+        }
+        if (Crc32s.combine(before, content.crc32(), size) != m.crc()) {
+            throw new EifException(EifException.Code.EIF_BAD_INPUT, "a produced ramdisk wrote other bytes than "
+                    + "the CRC-32 it announced; the EIF was not kept");
         }
     }
 

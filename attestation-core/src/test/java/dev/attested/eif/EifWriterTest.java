@@ -190,6 +190,18 @@ class EifWriterTest {
     }
 
     @Test
+    void producedRamdiskWhoseBytesDoNotMatchItsCrcIsRefusedInASignedEifToo(@TempDir Path dir) throws Exception {
+        Path[] kc = SigningFixtures.p384(dir);
+        EifSigner signer = EifSigner.fromPem(kc[0], kc[1], SigningFixtures.DURING);
+        byte[] app = {1, 2, 3};
+        EifWriter writer = withoutApplication(dir).ramdisk(produced(app, app.length, crcOf(app) ^ 1)).signer(signer)
+                .build();
+        EifException e = assertThrows(EifException.class, () -> writer.write(dir.resolve("out/signed.eif")));
+        assertEquals(EifException.Code.EIF_BAD_INPUT, e.code());
+        assertNoFilesIn(dir.resolve("out"));
+    }
+
+    @Test
     void failedProducedRamdiskKeepsThePreviousTarget(@TempDir Path dir) throws Exception {
         Path target = dir.resolve("keep.eif");
         Files.writeString(target, "previous");
