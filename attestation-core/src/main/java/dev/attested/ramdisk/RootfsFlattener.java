@@ -66,7 +66,9 @@ public final class RootfsFlattener implements Closeable {
         layer++;
         TarArchiveInputStream tar = new TarArchiveInputStream(layerTar, "UTF-8"); // never the platform charset
         TarArchiveEntry e;
-        while ((e = tar.getNextEntry()) != null) {
+        String previous = null;
+        while ((e = nextEntry(tar, layerName, previous)) != null) {
+            previous = e.getName();
             List<String> path = split(e.getName(), layerName);
             if (path.isEmpty()) {
                 continue; // the layer's root "./"
@@ -110,12 +112,23 @@ public final class RootfsFlattener implements Closeable {
                 inode.spoolOffset = spool.position();
                 try {
                     inode.crc32 = spool.append(tar, inode.size);
-                } catch (java.io.EOFException truncated) {
-                    throw new RamdiskException(RamdiskException.Code.IMAGE_MALFORMED,
-                            layerName + ": " + e.getName() + " is truncated");
+                } catch (Spool.UnreadableInput bad) {
+                    throw new RamdiskException(RamdiskException.Code.IMAGE_MALFORMED, layerName + ": the data of "
+                            + e.getName() + " cannot be read (" + bad.getMessage() + "); the layer is truncated or "
+                            + "corrupt, save the image again", bad);
                 }
             }
             parent.children.put(base, new Node(inode, null, layer));
+        }
+    }
+
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, String layerName, String previous) {
+        try {
+            return tar.getNextEntry();
+        } catch (IOException | IllegalArgumentException bad) {
+            throw new RamdiskException(RamdiskException.Code.IMAGE_MALFORMED, layerName + ": cannot read the entry "
+                    + (previous == null ? "at the start" : "after " + previous) + " (" + bad.getMessage()
+                    + "); the layer is truncated or corrupt, save the image again", bad);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.attested.ramdisk;
 
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -52,7 +51,8 @@ final class Spool implements Closeable {
     /**
      * Appends exactly {@code length} bytes read from {@code in} and returns their CRC-32.
      *
-     * @throws EOFException if {@code in} ends first
+     * @throws UnreadableInput if {@code in} ends first or fails (a truncated or corrupt layer); other
+     *                         {@code IOException}s are the spool's own
      */
     long append(InputStream in, long length) throws IOException {
         crc.reset();
@@ -62,9 +62,15 @@ final class Spool implements Closeable {
                 block = takeBlock();
                 fill = 0;
             }
-            int n = in.read(block, fill, (int) Math.min(block.length - fill, remaining));
+            int n;
+            try {
+                n = in.read(block, fill, (int) Math.min(block.length - fill, remaining));
+            } catch (IOException e) {
+                throw new UnreadableInput(e.getMessage() + " after " + (length - remaining) + " of " + length
+                        + " bytes", e);
+            }
             if (n < 0) {
-                throw new EOFException((length - remaining) + " of " + length + " bytes");
+                throw new UnreadableInput("it ends after " + (length - remaining) + " of " + length + " bytes", null);
             }
             crc.update(block, fill, n);
             fill += n;
@@ -162,6 +168,15 @@ final class Spool implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while spooling image contents");
+        }
+    }
+
+    /** The input given to {@link #append} ended early or failed: the fault is in what was read, not in the spool. */
+    static final class UnreadableInput extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableInput(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
@@ -231,6 +232,37 @@ class CustomerRamdiskTest {
         try (var files = Files.list(dir.resolve("work"))) {
             assertEquals(0, files.count());
         }
+    }
+
+    /** A layer with one file of {@code size} bytes whose tar stops {@code missing} bytes before the data ends. */
+    private static byte[] truncatedLayer(int size, int missing) {
+        byte[] tar = new Layer().dir("app", 0755, 1).file("app/data", 0644, 0, 0, 1, random(size, 9)).tarBytes();
+        int dataStart = 512 + 512; // header of app/, header of app/data
+        return Arrays.copyOf(tar, dataStart + size - missing);
+    }
+
+    private void assertTruncatedLayerIsMalformed(boolean gzip, int size, int missing) throws IOException {
+        Path image = TestImages.dockerSave(dir.resolve("img.tar"), CONFIG, gzip, appLayer().tarBytes(),
+                truncatedLayer(size, missing));
+        RamdiskException e = assertThrows(RamdiskException.class, () -> build(image));
+        assertEquals(RamdiskException.Code.IMAGE_MALFORMED, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("app/data"), e.getMessage());
+        assertEquals(List.of(), spoolFiles(dir.resolve("work")));
+    }
+
+    @Test
+    void layerEntryShorterThanItsDeclaredSizeIsMalformed() throws IOException {
+        assertTruncatedLayerIsMalformed(false, 5000, 2000);
+    }
+
+    @Test
+    void gzipLayerEntryShorterThanItsDeclaredSizeIsMalformed() throws IOException {
+        assertTruncatedLayerIsMalformed(true, 5000, 1);
+    }
+
+    @Test
+    void layerEntryCutAfterASpoolBlockIsMalformed() throws IOException {
+        assertTruncatedLayerIsMalformed(true, MIB + 1000, 10);
     }
 
     private static byte[] random(int size, long seed) {

@@ -118,11 +118,20 @@ public final class TestImages {
 
     /** A {@code docker save} tarball with gzip-compressed layers. */
     public static Path dockerSave(Path file, String config, Layer... layers) throws IOException {
+        byte[][] tars = new byte[layers.length][];
+        for (int i = 0; i < layers.length; i++) {
+            tars[i] = layers[i].tarBytes();
+        }
+        return dockerSave(file, config, true, tars);
+    }
+
+    /** A {@code docker save} tarball of layer tars given as bytes (possibly broken), gzip-compressed or not. */
+    public static Path dockerSave(Path file, String config, boolean gzipLayers, byte[]... layerTars) throws IOException {
         try (OutputStream os = Files.newOutputStream(file); TarArchiveOutputStream out = new TarArchiveOutputStream(os)) {
             List<String> names = new ArrayList<>();
-            for (int i = 0; i < layers.length; i++) {
+            for (int i = 0; i < layerTars.length; i++) {
                 String name = "layer" + i + "/layer.tar";
-                add(out, name, gzip(layers[i].tarBytes()));
+                add(out, name, gzipLayers ? gzip(layerTars[i]) : layerTars[i]);
                 names.add("\"" + name + "\"");
             }
             add(out, "config.json", config.getBytes(StandardCharsets.UTF_8));
