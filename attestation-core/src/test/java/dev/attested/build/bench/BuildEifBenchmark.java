@@ -41,6 +41,8 @@ public final class BuildEifBenchmark {
             long eifSize = 0;
             for (int r = 0; r < rounds; r++) {
                 Path out = dir.resolve("out");
+                Files.deleteIfExists(out.resolve("bench.eif")); // like the copy below: each round writes a new file
+                Files.deleteIfExists(out.resolve("pcr-manifest.json"));
                 long t0 = System.nanoTime();
                 EifBuild.Result res = new EifBuild()
                         .fromImage(bb, image, new PcrManifest.Image("bench", "1", null, "scratch"))
