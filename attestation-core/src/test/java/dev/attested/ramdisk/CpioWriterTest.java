@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.Random;
-import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,19 +122,6 @@ class CpioWriterTest {
         }
     }
 
-    /** Data of {@code size} pseudo-random bytes. */
-    private static byte[] data(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private static long crcOf(byte[] b) {
-        CRC32 crc = new CRC32();
-        crc.update(b);
-        return crc.getValue();
-    }
-
     /** A stream that must never be read. */
     private static InputStream unreadable() {
         return new InputStream() {
@@ -162,10 +147,10 @@ class CpioWriterTest {
         cpio.write(new CpioHeader("rootfs/dev/null", CpioEntryType.CHAR_DEVICE, 0666, 0, 0, 7, 0, 1, 3));
         int[] sizes = {0, 1, 2, 3, 4, 5, 511, 513, 64 * 1024 + 1, 200_003};
         for (int i = 0; i < sizes.length; i++) {
-            byte[] d = data(sizes[i], i);
+            byte[] d = TestImages.randomBytes(sizes[i], i);
             CpioHeader h = new CpioHeader("rootfs/f" + "x".repeat(i), CpioEntryType.REGULAR, 0644, 1000, 1000,
                     1_700_000_000L + i, d.length, 0, 0);
-            cpio.write(h, measuring ? unreadable() : new ByteArrayInputStream(d), crcOf(d));
+            cpio.write(h, measuring ? unreadable() : new ByteArrayInputStream(d), TestImages.crc32(d));
         }
         byte[] cmd = "/app/run\n".getBytes(StandardCharsets.US_ASCII);
         cpio.writeFile(CpioHeader.file("cmd", 0644, cmd.length), cmd);
@@ -183,7 +168,7 @@ class CpioWriterTest {
         byte[] archive = out.toByteArray();
         assertEquals(archive.length, writing.position());
         assertEquals(archive.length, measuring.position());
-        assertEquals(crcOf(archive), measuring.crc32());
+        assertEquals(TestImages.crc32(archive), measuring.crc32());
     }
 
     @Test
@@ -192,14 +177,14 @@ class CpioWriterTest {
         CpioWriter writing = new CpioWriter(out);
         CpioWriter measuring = CpioWriter.measuring();
         assertEquals(0, measuring.position());
-        assertEquals(crcOf(new byte[0]), measuring.crc32());
+        assertEquals(TestImages.crc32(new byte[0]), measuring.crc32());
         for (int i = 0; i < 5; i++) {
-            byte[] d = data(i * 3 + 1, 100 + i);
+            byte[] d = TestImages.randomBytes(i * 3 + 1, 100 + i);
             CpioHeader h = CpioHeader.file("f" + i, 0644, d.length);
-            writing.write(h, new ByteArrayInputStream(d), crcOf(d));
-            measuring.write(h, unreadable(), crcOf(d));
+            writing.write(h, new ByteArrayInputStream(d), TestImages.crc32(d));
+            measuring.write(h, unreadable(), TestImages.crc32(d));
             assertEquals(out.size(), measuring.position(), "after entry " + i);
-            assertEquals(crcOf(out.toByteArray()), measuring.crc32(), "after entry " + i);
+            assertEquals(TestImages.crc32(out.toByteArray()), measuring.crc32(), "after entry " + i);
         }
     }
 
@@ -212,10 +197,10 @@ class CpioWriterTest {
 
     @Test
     void writingWriterCopiesDataGivenWithItsCrc() throws IOException {
-        byte[] d = data(70_001, 7);
+        byte[] d = TestImages.randomBytes(70_001, 7);
         ByteArrayOutputStream withCrc = new ByteArrayOutputStream();
         try (CpioWriter cpio = new CpioWriter(withCrc)) {
-            cpio.write(CpioHeader.file("f", 0644, d.length), new ByteArrayInputStream(d), crcOf(d));
+            cpio.write(CpioHeader.file("f", 0644, d.length), new ByteArrayInputStream(d), TestImages.crc32(d));
         }
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
         try (CpioWriter cpio = new CpioWriter(plain)) {
@@ -228,10 +213,10 @@ class CpioWriterTest {
 
     @Test
     void writingWriterCopiesTheDataEvenWhenTheGivenCrcIsWrong() throws IOException {
-        byte[] d = data(1000, 8);
+        byte[] d = TestImages.randomBytes(1000, 8);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (CpioWriter cpio = new CpioWriter(out)) {
-            cpio.write(CpioHeader.file("f", 0644, d.length), new ByteArrayInputStream(d), crcOf(d) ^ 0xFFFF);
+            cpio.write(CpioHeader.file("f", 0644, d.length), new ByteArrayInputStream(d), TestImages.crc32(d) ^ 0xFFFF);
         }
         assertArrayEquals(d, Arrays.copyOfRange(out.toByteArray(), 112, 112 + d.length));
     }

@@ -17,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
-import java.util.zip.CRC32;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -236,7 +234,7 @@ class CustomerRamdiskTest {
 
     /** A layer with one file of {@code size} bytes whose tar stops {@code missing} bytes before the data ends. */
     private static byte[] truncatedLayer(int size, int missing) {
-        byte[] tar = new Layer().dir("app", 0755, 1).file("app/data", 0644, 0, 0, 1, random(size, 9)).tarBytes();
+        byte[] tar = new Layer().dir("app", 0755, 1).file("app/data", 0644, 0, 0, 1, TestImages.randomBytes(size, 9)).tarBytes();
         int dataStart = 512 + 512; // header of app/, header of app/data
         return Arrays.copyOf(tar, dataStart + size - missing);
     }
@@ -263,18 +261,6 @@ class CustomerRamdiskTest {
     @Test
     void layerEntryCutAfterASpoolBlockIsMalformed() throws IOException {
         assertTruncatedLayerIsMalformed(true, MIB + 1000, 10);
-    }
-
-    private static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private static long crcOf(byte[] b) {
-        CRC32 crc = new CRC32();
-        crc.update(b);
-        return crc.getValue();
     }
 
     /** The data of one entry of a newc archive, as bytes. */
@@ -315,17 +301,17 @@ class CustomerRamdiskTest {
     private static Path buildRichImage(Path file) throws IOException {
         Layer base = appLayer().dir("bin", 0755, 1).file("bin/sh", 0755, 0, 0, 1, "shell")
                 .hardlink("bin/sh2", "bin/sh")
-                .dir("opt", 0755, 1).file("opt/big.bin", 0644, 0, 0, 2, random(MIB + 4099, 1))
-                .file("opt/block.bin", 0644, 0, 0, 2, random(MIB, 2))
+                .dir("opt", 0755, 1).file("opt/big.bin", 0644, 0, 0, 2, TestImages.randomBytes(MIB + 4099, 1))
+                .file("opt/block.bin", 0644, 0, 0, 2, TestImages.randomBytes(MIB, 2))
                 .hardlink("opt/zz-big-link", "opt/big.bin")
                 .dir("old", 0755, 1).file("old/gone", 0644, 1, "gone")
                 .dir("many", 0755, 3);
         for (int i = 0; i < 300; i++) {
-            base.file("many/f" + i, 0644, 0, 0, 3, random(i % 37, 100 + i));
+            base.file("many/f" + i, 0644, 0, 0, 3, TestImages.randomBytes(i % 37, 100 + i));
         }
         Layer middle = new Layer().whiteout("bin/sh").whiteout("opt/block.bin")
                 .file("many/f7", 0600, 0, 0, 4, "replaced")
-                .dir("data", 0755, 4).file("data/blob", 0644, 0, 0, 4, random(2 * MIB + MIB / 2 + 3, 3))
+                .dir("data", 0755, 4).file("data/blob", 0644, 0, 0, 4, TestImages.randomBytes(2 * MIB + MIB / 2 + 3, 3))
                 .dir("old", 0755, 4).opaque("old").file("old/new", 0644, 4, "new");
         Layer top = new Layer().dir("data", 0755, 5).hardlink("data/blob-link", "data/blob")
                 .file("many/late", 0644, 5, "late").symlink("many/current", "f1", 5);
@@ -353,7 +339,7 @@ class CustomerRamdiskTest {
             byte[] ramdisk = writeTo(f);
             assertTrue(ramdisk.length > 3 * MIB + MIB / 2, "the image contents are all there: " + ramdisk.length);
             assertEquals(ramdisk.length, f.size());
-            assertEquals(crcOf(ramdisk), f.crc32());
+            assertEquals(TestImages.crc32(ramdisk), f.crc32());
         }
     }
 
@@ -381,9 +367,9 @@ class CustomerRamdiskTest {
         try (CustomerRamdisk.Flattened f = CustomerRamdisk.flatten(richImage(dir.resolve("img.tar")), dir.resolve("work"))) {
             ramdisk = writeTo(f);
         }
-        assertArrayEquals(random(MIB + 4099, 1), dataOf(ramdisk, "rootfs/opt/big.bin"));
-        assertArrayEquals(random(2 * MIB + MIB / 2 + 3, 3), dataOf(ramdisk, "rootfs/data/blob"));
-        assertArrayEquals(random(36, 136), dataOf(ramdisk, "rootfs/many/f36"));
+        assertArrayEquals(TestImages.randomBytes(MIB + 4099, 1), dataOf(ramdisk, "rootfs/opt/big.bin"));
+        assertArrayEquals(TestImages.randomBytes(2 * MIB + MIB / 2 + 3, 3), dataOf(ramdisk, "rootfs/data/blob"));
+        assertArrayEquals(TestImages.randomBytes(36, 136), dataOf(ramdisk, "rootfs/many/f36"));
         assertArrayEquals("replaced".getBytes(StandardCharsets.US_ASCII), dataOf(ramdisk, "rootfs/many/f7"));
         assertArrayEquals("shell".getBytes(StandardCharsets.US_ASCII), dataOf(ramdisk, "rootfs/bin/sh2"),
                 "a hard link whose first path was whited out holds the data itself");

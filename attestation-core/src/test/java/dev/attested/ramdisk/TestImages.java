@@ -193,4 +193,18 @@ public final class TestImages {
             throw new IllegalStateException(e);
         }
     }
+
+    /** {@code size} pseudo-random bytes from {@code seed}. */
+    public static byte[] randomBytes(int size, long seed) {
+        byte[] b = new byte[size];
+        new java.util.Random(seed).nextBytes(b);
+        return b;
+    }
+
+    /** CRC-32 (zlib) of {@code bytes}. */
+    public static long crc32(byte[] bytes) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes);
+        return crc.getValue();
+    }
 }
