@@ -203,6 +203,8 @@ public final class EifBuild {
         if (blobs != null) {
             Path bootstrap = workDir.resolve("bootstrap-initrd.img");
             AtomicFiles.write(bootstrap, out -> BootstrapRamdisk.write(blobs.init(), blobs.nsmKo(), out));
+            SortedMap<String, String> inputs = blobs.sha256();
+            List<String> osAndKernel = blobs.kernelOsAndVersion();
             CustomerRamdisk.Flattened customer = CustomerRamdisk.flatten(imageTarball, workDir);
             ImageConfig config = customer.config();
             if (!config.architecture().isEmpty() && !config.architecture().equals(arch.ociName())) {
@@ -210,8 +212,8 @@ public final class EifBuild {
                 throw new BuildException(BuildException.Code.INPUT_INVALID, "the image is for " + config.architecture()
                         + " but the blobs are " + arch.id() + "; build the image for " + arch.ociName());
             }
-            return new Prepared(blobs.kernel(), blobs.cmdlineText(), List.of(bootstrap), customer,
-                    blobs.kernelOsAndVersion(), blobs.sha256(), config);
+            return new Prepared(blobs.kernel(), blobs.cmdlineText(), List.of(bootstrap), customer, osAndKernel,
+                    inputs, config);
         }
         SortedMap<String, String> inputs = new TreeMap<>();
         inputs.put(kernel.getFileName().toString(), BootBlobs.sha256(kernel));
