@@ -94,10 +94,11 @@ public final class EifWriter {
         Path tmp = null;
         try {
             tmp = AtomicFiles.newTempSibling(target);
-            WrittenEif written;
+            EifHeader header = null;
+            EifMeasurements measurements;
+            String sha256 = null;
             try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  Measurer m = new Measurer(signer == null)) {
-                EifHeader header = null;
                 long expectedCrc = 0;
                 if (signer == null) {
                     expectedCrc = sectionsCrc(sizes);
@@ -124,7 +125,7 @@ public final class EifWriter {
                         m.endBootstrap();
                     }
                 }
-                EifMeasurements measurements = m.finish();
+                measurements = m.finish();
                 if (signer == null) {
                     if (m.crc() != expectedCrc) {
                         throw new EifException(EifException.Code.EIF_BAD_INPUT, "an input of " + target
@@ -146,13 +147,15 @@ public final class EifWriter {
                     throw new EifException(EifException.Code.EIF_IO, "wrote " + size + " bytes to " + tmp
                             + " but the layout needs " + header.impliedFileLength());
                 }
-                String sha256 = signer == null ? m.fileSha256() : null;
-                written = new WrittenEif(target, size, header.crc32(), sha256, measurements);
+                if (signer == null) {
+                    sha256 = m.fileSha256();
+                }
             }
-            if (written.sha256() == null) {
-                written = new WrittenEif(target, written.size(), written.crc32(), FileDigest.sha256(tmp),
-                        written.measurements());
+            if (sha256 == null) { // signed: the header was written last, so hash the finished file
+                sha256 = FileDigest.sha256(tmp);
             }
+            WrittenEif written = new WrittenEif(target, header.impliedFileLength(), header.crc32(), sha256,
+                    measurements);
             AtomicFiles.moveIntoPlace(tmp, target);
             tmp = null;
             return written;

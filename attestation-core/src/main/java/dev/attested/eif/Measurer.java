@@ -23,8 +23,8 @@ import java.util.zip.CRC32;
  * digest state after the first ramdisk (PCR1), SHA-384 of the application ramdisks (PCR2) and, for the writer,
  * SHA-256 of the whole file. Each digest runs on a thread of its own ("lane") once the data is larger than a
  * few small sections, so the digests of one byte range are computed side by side while the calling thread reads
- * or produces the next range and writes it out. Memory is a fixed pool of eight 1 MiB direct buffers (the kernel
- * reads straight into them), whatever the size of the file.
+ * or produces the next range and writes it out. Memory is a fixed pool of eight 1 MiB heap buffers (heap, because
+ * the digests read arrays without copying), whatever the size of the file.
  */
 final class Measurer implements AutoCloseable {
     /** Which PCRs a byte range belongs to. */
@@ -108,7 +108,7 @@ final class Measurer implements AutoCloseable {
             int want = (int) Math.min(CHUNK, remaining);
             buf.clear().limit(want);
             while (buf.hasRemaining() && in.read(buf) >= 0) {
-                // direct buffer: the kernel copies straight into it, no heap copy
+                // fill the chunk
             }
             if (buf.hasRemaining()) {
                 free.add(buf);
@@ -136,10 +136,6 @@ final class Measurer implements AutoCloseable {
             bootstrapEnded = true;
             image.run(d -> bootstrapDigest = copyOf(d).digest());
         }
-    }
-
-    boolean bootstrapEnded() {
-        return bootstrapEnded;
     }
 
     /** CRC32 of everything fed so far. */

@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.Consumer;
 import java.util.zip.CRC32;
 
 /** Digests of whole files, streamed through one direct 1 MiB buffer (memory does not grow with the file). */
@@ -22,12 +23,7 @@ public final class FileDigest {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-            while (ch.read(buf.clear()) >= 0) {
-                md.update(buf.flip());
-            }
-        }
+        forEachChunk(file, md::update);
         return HexFormat.of().formatHex(md.digest());
     }
 
@@ -37,15 +33,21 @@ public final class FileDigest {
     /** CRC-32 (zlib) of the file's bytes. */
     public static Crc crc32(Path file) throws IOException {
         CRC32 crc = new CRC32();
+        long length = forEachChunk(file, crc::update);
+        return new Crc(crc.getValue(), length);
+    }
+
+    /** Hands the file's bytes to {@code chunk} megabyte by megabyte; returns how many there were. */
+    private static long forEachChunk(Path file, Consumer<ByteBuffer> chunk) throws IOException {
         long length = 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
             int n;
             while ((n = ch.read(buf.clear())) >= 0) {
-                crc.update(buf.flip());
+                chunk.accept(buf.flip());
                 length += n;
             }
         }
-        return new Crc(crc.getValue(), length);
+        return length;
     }
 }
