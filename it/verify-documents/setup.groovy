@@ -1,7 +1,7 @@
-// The four real documents from the shared fixtures (only the documents: the directory also holds a README and the root).
+// The four real documents from the repository's test vectors (only the documents: the directory also holds a README and the root).
 def target = new File(basedir, 'documents')
 target.mkdirs()
-new File(sharedDir, 'fixtures/attestation').listFiles().findAll { it.name.endsWith('.b64') }.each {
+new File(vectorsDir, "attestation").listFiles().findAll { it.name.endsWith('.b64') }.each {
     new File(target, it.name).bytes = it.bytes
 }
 assert target.list().length == 4

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 
-/** The real AWS-signed documents of {@code shared/fixtures/attestation} (see its README). */
+/** The real AWS-signed documents of {@code test-vectors/attestation} (see its README). */
 public enum Fixtures {
     UID2_DEBUG("01-uid2-2021-04-26-usw1-debug.b64", 1619410153100L, true),
     EVERVAULT("02-evervault-2022-10-13-use1-prod.b64", 1665651482136L, false),
@@ -27,8 +27,8 @@ public enum Fixtures {
     }
 
     public static Path dir() {
-        String shared = System.getProperty("attested.shared.dir", "../../shared");
-        return Path.of(shared, "fixtures", "attestation");
+        String vectors = System.getProperty("attested.vectors.dir", "../test-vectors");
+        return Path.of(vectors, "attestation");
     }
 
     public Path path() {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code mvn attestation:verify} on the four real AWS documents of shared/fixtures/attestation. */
+/** {@code mvn attestation:verify} on the four real AWS documents of test-vectors/attestation. */
 class VerifyMojoTest {
     private static final String[] FIXTURES = {"01-uid2-2021-04-26-usw1-debug.b64", "02-evervault-2022-10-13-use1-prod.b64",
         "05-marlin-2024-08-07-aps1-prod.b64", "08-nautilus-2025-04-15-use1-prod.b64"};
@@ -32,7 +32,7 @@ class VerifyMojoTest {
     Path report;
 
     static Path fixture(String name) {
-        return Path.of(System.getProperty("attested.shared.dir", "../../shared"), "fixtures", "attestation", name);
+        return Path.of(System.getProperty("attested.vectors.dir", "../test-vectors"), "attestation", name);
     }
 
     @BeforeEach
