@@ -24,8 +24,8 @@ import java.util.function.Consumer;
  * checks the enclave's receipt. Nothing is sent before the document has verified.
  */
 public final class ParentClient {
-    /** How the accepted image is named in the verifier's answers and messages. */
-    static final String EXPECTED_IMAGE = "EIF's PCR manifest";
+    /** How the accepted image (the EIF's PCR manifest) is named in the verifier's answers and messages. */
+    static final String EXPECTED_IMAGE = "manifest";
 
     private final Transport transport;
     private final AttestationVerifier verifier;
