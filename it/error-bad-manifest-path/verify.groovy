@@ -5,4 +5,12 @@ assert !new File(basedir, 'target/attestation/release').exists() : 'no bundle ma
 assert !new File(basedir, 'pcr-history.json').exists() : 'the history must not change when release fails'
 assert !new File(basedir, 'target/attestation/reproduce').exists() : 'no rebuild starts without a manifest'
 assert log =~ /Java version: 17\./ : 'the second invocation runs on JDK 17'
+// verify: a named manifest that does not exist, and a project whose default manifest was never built
+assert log =~ /MANIFEST_NOT_FOUND: no PCR manifest at \S*pcr-manifset\.json/
+assert log =~ /MANIFEST_NOT_FOUND: no PCR manifest at \S*target.attestation.pcr-manifest\.json and no other expected image/
+assert log.contains('HISTORY_NOT_FOUND: no PCR history at')
+['named-missing', 'default-missing', 'history-missing'].each {
+    assert !new File(basedir, "target/${it}.json").exists() : "nothing was verified, so no report ${it}.json"
+}
+assert !log.contains('verdict     OK') : 'no document may be accepted without its expected image'
 return true

@@ -11,8 +11,15 @@ def verdicts = { report -> report.results.collectEntries { [(new File(it.file).n
 def fixtures = ['01-uid2-2021-04-26-usw1-debug.b64', '02-evervault-2022-10-13-use1-prod.b64',
                 '05-marlin-2024-08-07-aps1-prod.b64', '08-nautilus-2025-04-15-use1-prod.b64']
 
-// 1. real documents at their timestamps, debug allowed: all four genuine
-assert verdicts(json('target/real-at-document.json')) == fixtures.collectEntries { [(it): 'ok'] }
+def log = new File(basedir, 'build.log').text
+
+// 1. real documents at their timestamps, debug allowed: all four genuine; no image expected, and every verdict says so
+def atDocument = json('target/real-at-document.json')
+assert verdicts(atDocument) == fixtures.collectEntries { [(it): 'ok'] }
+assert atDocument.schemaVersion == 2 && atDocument.image.checked == false
+assert atDocument.results.every { it.image.checked == false && it.image.status == 'NOT checked (anyImage)' }
+assert log.contains('verdict     OK (image: NOT checked (anyImage))')
+assert !(log =~ /verdict {5}OK\r?\n/) : 'no verdict line is silent about the image'
 // 2. JDK 17: the same verdicts
 assert verdicts(json('target/real-jdk17.json')) == fixtures.collectEntries { [(it): 'ok'] }
 assert new File(basedir, 'build.log').text =~ /Java version: 17\./
@@ -23,6 +30,10 @@ assert strict.results.find { it.file.endsWith(fixtures[0]) }.code == 'DEBUG_MODE
 // 4. now: all expired
 def now = json('target/real-now.json')
 assert now.results.every { it.verdict == 'rejected' && it.code == 'CERT_NOT_VALID_AT_TIME' } : now.results*.code
+// 5. no manifest and no anyImage: refused with MANIFEST_NOT_FOUND, nothing verified, no report
+assert log =~ /MANIFEST_NOT_FOUND: no PCR manifest at .*pcr-manifest\.json and no other expected image/
+assert log.contains('attestation.anyImage=true')
+assert !new File(basedir, 'target/no-expectation.json').exists()
 
 // 5. simulated documents against the project's manifest, verified now by a nested build of the goal
 def manifest = PcrManifest.read(new File(basedir, 'target/attestation/pcr-manifest.json').toPath())
@@ -43,7 +54,11 @@ def mvn = new ItMaven(new File(repoRoot), outerRepo, localRepositoryPath.path, w
 def ok = mvn.run(basedir.toPath(), work.resolve('matching.log'), 'attestation:verify', "-Ddoc=${work.resolve('matching.b64')}",
         "-Droot=${work.resolve('root.pem')}", '-DmaxAge=PT30M', "-Dreport=${work.resolve('matching.json')}")
 assert ok.exitCode() == 0 : ok.output()
-assert ok.output().contains('Expecting the PCRs of')
+assert ok.output().contains('Expecting the PCRs of manifest')
+assert ok.output().contains('verdict     OK (image: checked against manifest ')
+def okReport = new JsonSlurper().parse(work.resolve('matching.json').toFile())
+assert okReport.image.checked == true && okReport.results[0].image.checked == true
+assert okReport.results[0].pcrCheck.values().every { it == 'match' }
 def bad = mvn.run(basedir.toPath(), work.resolve('other.log'), 'attestation:verify', "-Ddoc=${work.resolve('other')}",
         "-Droot=${work.resolve('root.pem')}", '-DmaxAge=PT30M', "-Dreport=${work.resolve('other.json')}")
 assert bad.exitCode() != 0 : bad.output()

@@ -11,6 +11,9 @@ public final class AttestationException extends RuntimeException {
     public enum Code {
         /** The bytes are not well-formed CBOR (truncated, trailing bytes, duplicate keys, length beyond input, too deep). */
         MALFORMED_CBOR("The input is not a complete attestation document: check that the whole document was transferred and decoded (base64/hex) exactly once."),
+        /** The input is larger than any attestation document can be; it was refused before decoding. */
+        DOCUMENT_TOO_LARGE("Attestation documents are about 4.5 KB (at most " + UnverifiedDocument.MAX_DOCUMENT
+                + " bytes of CBOR, " + AttestationDocuments.MAX_FILE_SIZE + " bytes as a base64 or hex file): pass the document itself, not an archive, a log or a directory dump."),
         /** Well-formed CBOR but not a COSE_Sign1 as Nitro produces it (array of 4, headers, 96-byte signature). */
         MALFORMED_COSE("The document is not an ES384 COSE_Sign1 as the Nitro Secure Module produces it."),
         /** The protected header names an algorithm other than ES384 (-35). */

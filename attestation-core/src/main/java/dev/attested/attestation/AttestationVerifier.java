@@ -80,13 +80,9 @@ public final class AttestationVerifier {
         return new Builder();
     }
 
-    /** Verifies with no PCR/nonce/user_data/public_key requirement (debug documents are still rejected). */
-    public VerifiedAttestation verify(byte[] document) {
-        return verify(document, Expectations.none());
-    }
-
     /**
-     * Verifies one document.
+     * Verifies one document against {@code expectations}, which name the accepted image(s) or explicitly waive
+     * the image check ({@link Expectations.Builder#anyImage()}).
      *
      * @throws AttestationException with the code of the first check that failed
      */
@@ -114,14 +110,14 @@ public final class AttestationVerifier {
             throw new AttestationException(Code.DEBUG_MODE,
                     "expected a production enclave, found PCR0, PCR1 and PCR2 all zero (debug mode).");
         }
-        checkExpectations(doc, expectations);
+        Expectations.PcrSet matched = checkExpectations(doc, expectations);
         List<X509Certificate> path = new ArrayList<>();
         path.add(leaf.cert);
         for (int i = chain.intermediates.size() - 1; i >= 0; i--) {
             path.add(chain.intermediates.get(i).cert);
         }
         path.add(chain.anchor.cert);
-        return new VerifiedAttestation(doc, path, at, timeMode);
+        return new VerifiedAttestation(doc, path, at, timeMode, matched);
     }
 
     /** How many documents needed a full PKIX validation because their intermediate chain was not cached. */
@@ -397,21 +393,18 @@ public final class AttestationVerifier {
 
     // ---- expectations -------------------------------------------------------------------------------------
 
-    private static void checkExpectations(UnverifiedDocument doc, Expectations ex) {
-        List<SortedMap<Integer, Pcr>> sets = ex.pcrSets();
-        if (!sets.isEmpty()) {
-            List<String> mismatches = new ArrayList<>();
-            boolean matched = false;
-            for (SortedMap<Integer, Pcr> set : sets) {
-                String m = pcrMismatch(doc, set);
-                if (m == null) {
-                    matched = true;
-                    break;
+    /** Checks every expectation; returns the accepted PCR set the document matched, or null with {@code anyImage()}. */
+    private static Expectations.PcrSet checkExpectations(UnverifiedDocument doc, Expectations ex) {
+        Expectations.PcrSet matched = null;
+        if (!ex.anyImage()) {
+            List<Expectations.PcrSet> sets = ex.pcrSets();
+            matched = ex.firstMatch(doc.pcrs()).orElse(null);
+            if (matched == null) {
+                List<String> mismatches = new ArrayList<>();
+                for (Expectations.PcrSet set : sets) {
+                    mismatches.add((sets.size() == 1 ? "" : set.release() + ": ") + pcrMismatch(doc, set.pcrs()));
                 }
-                mismatches.add(m);
-            }
-            if (!matched) {
-                String detail = sets.size() == 1 ? mismatches.get(0)
+                String detail = sets.size() == 1 ? mismatches.get(0) + " (" + sets.get(0).release() + ")"
                         : "no accepted PCR set matches (" + sets.size() + " sets); " + String.join("; ", mismatches);
                 throw new AttestationException(Code.PCR_MISMATCH, detail + ".");
             }
@@ -419,6 +412,7 @@ public final class AttestationVerifier {
         requireEqual(Code.NONCE_MISMATCH, "nonce", ex.nonceUnsafe(), doc.nonceUnsafe());
         requireEqual(Code.USER_DATA_MISMATCH, "user_data", ex.userDataUnsafe(), doc.userDataUnsafe());
         requireEqual(Code.PUBLIC_KEY_MISMATCH, "public_key", ex.publicKeyUnsafe(), doc.publicKeyUnsafe());
+        return matched;
     }
 
     private static String pcrMismatch(UnverifiedDocument doc, SortedMap<Integer, Pcr> set) {
@@ -430,7 +424,7 @@ public final class AttestationVerifier {
                         + (found == null ? "absent" : found.hex()));
             }
         }
-        return out.isEmpty() ? null : String.join(", ", out);
+        return String.join(", ", out);
     }
 
     private static void requireEqual(Code code, String field, byte[] expected, byte[] found) {

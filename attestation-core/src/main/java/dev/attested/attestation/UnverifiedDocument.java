@@ -30,6 +30,8 @@ public final class UnverifiedDocument {
     public static final int MAX_FIELD = 1024;
     /** Upper bound of cabundle entries. */
     public static final int MAX_CABUNDLE = 10;
+    /** PCR indices are 0..31; a document holds at most this many PCRs. */
+    public static final int MAX_PCRS = 32;
     private static final int PAYLOAD_DEPTH = 8;
 
     private final CoseSign1 cose;
@@ -77,8 +79,8 @@ public final class UnverifiedDocument {
             throw new AttestationException(Code.MALFORMED_CBOR, "expected a COSE_Sign1 document, found no bytes.");
         }
         if (document.length > MAX_DOCUMENT) {
-            throw new AttestationException(Code.MALFORMED_COSE, "expected at most " + MAX_DOCUMENT
-                    + " bytes, found " + document.length + ".");
+            throw new AttestationException(Code.DOCUMENT_TOO_LARGE, "expected a document of at most " + MAX_DOCUMENT
+                    + " bytes, found " + document.length + " bytes.");
         }
         CoseSign1 cose;
         try {
@@ -133,10 +135,7 @@ public final class UnverifiedDocument {
         if (!"SHA384".equals(digest)) {
             throw schema("expected digest \"SHA384\", found \"" + digest + "\"");
         }
-        CborValue ts = required(map, "timestamp");
-        if (!(ts instanceof CborValue.UnsignedInt u) || u.value() <= 0) {
-            throw schema("expected timestamp as an unsigned integer > 0 (milliseconds since the epoch), found " + ts);
-        }
+        long timestampMillis = timestampMillis(required(map, "timestamp"));
         SortedMap<Integer, Pcr> pcrs = pcrs(required(map, "pcrs"));
         byte[] certificate = bytes(required(map, "certificate"), "certificate", 1);
         CborValue bundle = required(map, "cabundle");
@@ -152,27 +151,55 @@ public final class UnverifiedDocument {
         if (publicKey != null && publicKey.length == 0) {
             publicKey = null;
         }
-        return new UnverifiedDocument(cose, moduleId, digest, u.value(), pcrs, certificate, List.copyOf(cabundle),
+        return new UnverifiedDocument(cose, moduleId, digest, timestampMillis, pcrs, certificate, List.copyOf(cabundle),
                 publicKey, optional(map, "user_data"), optional(map, "nonce"));
     }
 
+    /** Milliseconds since the epoch: an unsigned integer 1..2<sup>63</sup>-1 (compared as the unsigned value it is). */
+    private static long timestampMillis(CborValue ts) {
+        if (ts instanceof CborValue.UnsignedInt u && !u.isAtMost(0)) {
+            try {
+                return u.longValueExact();
+            } catch (CborException e) {
+                // beyond 2^63-1: reported below
+            }
+        }
+        throw schema("expected timestamp as an unsigned integer 1.." + Long.MAX_VALUE
+                + " (milliseconds since the epoch), found " + (ts instanceof CborValue.UnsignedInt ? ts : "a " + ts.typeName() + " " + ts));
+    }
+
     private static SortedMap<Integer, Pcr> pcrs(CborValue v) {
-        if (!(v instanceof CborValue.MapValue m) || m.size() < 1 || m.size() > 32) {
-            throw schema("expected pcrs as a map of 1..32 entries, found "
+        if (!(v instanceof CborValue.MapValue m) || m.size() < 1 || m.size() > MAX_PCRS) {
+            throw schema("expected pcrs as a map of 1.." + MAX_PCRS + " entries, found "
                     + (v instanceof CborValue.MapValue mm ? mm.size() + " entries" : "a " + v.typeName()));
         }
         SortedMap<Integer, Pcr> out = new TreeMap<>();
         for (Map.Entry<CborValue, CborValue> e : m.entries().entrySet()) {
-            if (!(e.getKey() instanceof CborValue.UnsignedInt k) || k.value() > 31) {
-                throw schema("expected PCR indices 0..31, found " + e.getKey());
-            }
+            int index = pcrIndex(e.getKey());
             if (!(e.getValue() instanceof CborValue.Bytes b) || b.length() != Pcr.LENGTH) {
-                throw schema("expected PCR" + k.value() + " as 48 bytes (SHA-384), found "
+                throw schema("expected PCR" + index + " as 48 bytes (SHA-384), found "
                         + (e.getValue() instanceof CborValue.Bytes bb ? bb.length() + " bytes" : "a " + e.getValue().typeName()));
             }
-            out.put((int) k.value(), Pcr.of(b.bytes()));
+            if (out.put(index, Pcr.of(b.bytes())) != null) {
+                throw schema("expected each PCR index once, found PCR" + index + " twice");
+            }
         }
         return out;
+    }
+
+    /**
+     * A PCR index: an unsigned integer 0..{@value #MAX_PCRS}-1. Compared as the unsigned value it is, so that
+     * 2<sup>63</sup> or 2<sup>64</sup>-1 can never be truncated onto PCR0.
+     */
+    private static int pcrIndex(CborValue key) {
+        if (key instanceof CborValue.UnsignedInt k) {
+            try {
+                return k.intAtMost(MAX_PCRS - 1);
+            } catch (CborException e) {
+                throw schema("expected PCR indices 0.." + (MAX_PCRS - 1) + ", found " + k);
+            }
+        }
+        throw schema("expected PCR indices 0.." + (MAX_PCRS - 1) + " as unsigned integers, found a " + key.typeName() + " " + key);
     }
 
     private static CborValue required(CborValue.MapValue map, String key) {

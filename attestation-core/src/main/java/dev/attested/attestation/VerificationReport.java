@@ -17,8 +17,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -30,6 +32,8 @@ import java.util.TreeMap;
  * {@code verdict} ok/rejected, {@code code} and the decoded fields).
  */
 public final class VerificationReport {
+    /** Version of the JSON report: 2 replaced {@code expectedPcrs} with {@code image} (top level and per result). */
+    public static final int SCHEMA_VERSION = 2;
     private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     /** Outcome of one document. */
@@ -47,9 +51,17 @@ public final class VerificationReport {
     /**
      * One document's result. {@code document} is present when the framing and schema could be read (for rejected
      * documents its fields are <em>unverified</em>); {@code code} and {@code message} are null for ok.
+     *
+     * @param imageChecked  true only for an ok document whose image matched an accepted release
+     * @param image         what became of the image check, e.g. {@code checked against release 1.1 (prod)},
+     *                      {@code NOT checked (anyImage)} or {@code not accepted, expected manifest …}
+     * @param pcrsComparedWith the accepted set the PCR lines compare with: for an ok document the one the verifier
+     *                      matched; for a rejected one the set its (unverified) PCRs come closest to
+     * @param pcrStatus     index → {@code match}/{@code mismatch} against {@code pcrsComparedWith}
      */
     public record Result(String file, Verdict verdict, AttestationException.Code code, String message,
-            Optional<UnverifiedDocument> document, List<CertificateInfo> chain, SortedMap<Integer, String> pcrStatus) {}
+            Optional<UnverifiedDocument> document, List<CertificateInfo> chain, boolean imageChecked, String image,
+            Optional<Expectations.PcrSet> pcrsComparedWith, SortedMap<Integer, String> pcrStatus) {}
 
     private final VerificationRequest request;
     private final Instant reportTime;
@@ -72,14 +84,18 @@ public final class VerificationReport {
 
     private static Result verifyOne(VerificationRequest request, Path file) {
         String name = displayName(file);
+        Expectations ex = request.expectations();
+        String notAccepted = ex.anyImage() ? "not checked (anyImage)" : "not accepted, expected " + request.imageDescription();
         byte[] bytes;
         try {
             bytes = AttestationDocuments.read(file);
         } catch (AttestationException e) {
-            return new Result(name, Verdict.REJECTED, e.code(), e.getMessage(), Optional.empty(), List.of(), new TreeMap<>());
+            return new Result(name, Verdict.REJECTED, e.code(), e.getMessage(), Optional.empty(), List.of(), false,
+                    notAccepted, Optional.empty(), new TreeMap<>());
         } catch (UncheckedIOException e) {
             return new Result(name, Verdict.REJECTED, AttestationException.Code.MALFORMED_CBOR,
-                    "cannot read the file: " + e.getCause(), Optional.empty(), List.of(), new TreeMap<>());
+                    "cannot read the file: " + e.getCause(), Optional.empty(), List.of(), false, notAccepted,
+                    Optional.empty(), new TreeMap<>());
         }
         Optional<UnverifiedDocument> parsed;
         try {
@@ -87,32 +103,65 @@ public final class VerificationReport {
         } catch (AttestationException e) {
             parsed = Optional.empty();
         }
-        SortedMap<Integer, String> status = pcrStatus(parsed, request.expectedPcrs());
         try {
-            VerifiedAttestation v = request.verifier().verify(bytes, request.expectations());
+            VerifiedAttestation v = request.verifier().verify(bytes, ex);
             List<CertificateInfo> chain = new ArrayList<>();
             for (int i = 0; i < v.chain().size(); i++) {
                 chain.add(info(role(i, v.chain().size()), v.chain().get(i)));
             }
-            return new Result(name, Verdict.OK, null, null, parsed, chain, status);
+            // The verifier's answer: the release it matched, whose every PCR the document holds.
+            SortedMap<Integer, String> status = new TreeMap<>();
+            v.matchedPcrs().keySet().forEach(k -> status.put(k, "match"));
+            String image = v.matchedRelease().map(r -> "checked against " + r).orElse("NOT checked (anyImage)");
+            return new Result(name, Verdict.OK, null, null, parsed, chain, v.imageChecked(), image, v.matchedPcrSet(),
+                    status);
         } catch (AttestationException e) {
-            return new Result(name, Verdict.REJECTED, e.code(), e.getMessage(), parsed, unverifiedChain(parsed), status);
+            Optional<Expectations.PcrSet> closest = parsed.flatMap(d -> closest(ex, d.pcrs()));
+            return new Result(name, Verdict.REJECTED, e.code(), e.getMessage(), parsed, unverifiedChain(parsed), false,
+                    notAccepted, closest, pcrStatus(parsed, closest));
         }
     }
 
+    /**
+     * For a rejected document only (nothing was verified, so this is display, not a decision): the accepted set
+     * its PCRs match, else the one with the most matching indices, the newest among equals.
+     */
+    private static Optional<Expectations.PcrSet> closest(Expectations ex, Map<Integer, Pcr> pcrs) {
+        if (ex.anyImage()) {
+            return Optional.empty();
+        }
+        Optional<Expectations.PcrSet> full = ex.firstMatch(pcrs);
+        if (full.isPresent()) {
+            return full;
+        }
+        Expectations.PcrSet best = null;
+        int bestCount = -1;
+        for (Expectations.PcrSet set : ex.pcrSets()) {
+            int count = 0;
+            for (Map.Entry<Integer, Pcr> e : set.pcrs().entrySet()) {
+                count += e.getValue().equals(pcrs.get(e.getKey())) ? 1 : 0;
+            }
+            if (count >= bestCount) {
+                best = set;
+                bestCount = count;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
     /** Relative to the working directory when below it, so reports don't carry host paths. */
-    private static String displayName(Path file) {
+    static String displayName(Path file) {
         Path abs = file.toAbsolutePath().normalize();
         Path cwd = Path.of("").toAbsolutePath().normalize();
         return (abs.startsWith(cwd) ? cwd.relativize(abs) : abs).toString().replace('\\', '/');
     }
 
-    private static SortedMap<Integer, String> pcrStatus(Optional<UnverifiedDocument> doc, SortedMap<Integer, Pcr> expected) {
+    private static SortedMap<Integer, String> pcrStatus(Optional<UnverifiedDocument> doc, Optional<Expectations.PcrSet> set) {
         SortedMap<Integer, String> out = new TreeMap<>();
-        if (doc.isEmpty()) {
+        if (doc.isEmpty() || set.isEmpty()) {
             return out;
         }
-        for (Map.Entry<Integer, Pcr> e : expected.entrySet()) {
+        for (Map.Entry<Integer, Pcr> e : set.get().pcrs().entrySet()) {
             Optional<Pcr> found = doc.get().pcr(e.getKey());
             out.put(e.getKey(), found.isPresent() && found.get().equals(e.getValue()) ? "match" : "mismatch");
         }
@@ -171,16 +220,21 @@ public final class VerificationReport {
     /** The JSON report (UTF-8, LF, trailing newline). */
     public byte[] toJson() {
         ObjectNode root = JSON.createObjectNode();
-        root.put("schemaVersion", 1);
+        root.put("schemaVersion", SCHEMA_VERSION);
         root.put("verificationTime", request.timeDescription());
         ArrayNode roots = root.putArray("trustAnchors");
         for (X509Certificate c : request.roots()) {
             CertificateInfo i = info("root", c);
             roots.addObject().put("subject", i.subject()).put("sha256", i.sha256());
         }
-        if (!request.expectedPcrs().isEmpty()) {
-            ObjectNode exp = root.putObject("expectedPcrs");
-            request.expectedPcrs().forEach((k, v) -> exp.put(k.toString(), v.hex()));
+        ObjectNode image = root.putObject("image");
+        image.put("checked", !request.expectations().anyImage());
+        image.put("expected", request.imageDescription());
+        ArrayNode accepted = image.putArray("accepted");
+        for (Expectations.PcrSet set : request.expectations().pcrSets()) {
+            ObjectNode a = accepted.addObject().put("release", set.release());
+            ObjectNode pcrs = a.putObject("pcrs");
+            set.pcrs().forEach((k, v) -> pcrs.put(k.toString(), v.hex()));
         }
         root.put("ok", results.size() - rejectedCount());
         root.put("rejected", rejectedCount());
@@ -191,6 +245,9 @@ public final class VerificationReport {
             n.put("verdict", r.verdict().json());
             n.put("code", r.code() == null ? null : r.code().name());
             n.put("message", r.message());
+            n.putObject("image").put("checked", r.imageChecked())
+                    .put("release", r.imageChecked() ? r.pcrsComparedWith().map(Expectations.PcrSet::release).orElse(null) : null)
+                    .put("status", r.image());
             r.document().ifPresent(d -> {
                 ObjectNode doc = n.putObject("document");
                 doc.put("verified", r.verdict() == Verdict.OK);
@@ -206,6 +263,7 @@ public final class VerificationReport {
                 doc.put("nonce", d.nonce().map(HexFormat.of()::formatHex).orElse(null));
             });
             if (!r.pcrStatus().isEmpty()) {
+                n.put("pcrCheckAgainst", r.pcrsComparedWith().map(Expectations.PcrSet::release).orElse(null));
                 ObjectNode st = n.putObject("pcrCheck");
                 r.pcrStatus().forEach((k, v) -> st.put(k.toString(), v));
             }
@@ -223,10 +281,11 @@ public final class VerificationReport {
         }
     }
 
-    /** A readable summary, one line per element. */
+    /** A readable summary, one line per element; every verdict line says what became of the image check. */
     public List<String> summary() {
         List<String> lines = new ArrayList<>();
         lines.add("Verification time: " + request.timeDescription());
+        lines.add("Expected image:    " + request.imageDescription());
         for (Result r : results) {
             lines.add("");
             lines.add((r.verdict() == Verdict.OK ? "[ok]       " : "[rejected] ") + r.file());
@@ -234,15 +293,18 @@ public final class VerificationReport {
                 String note = r.verdict() == Verdict.OK ? "" : "   (unverified)";
                 lines.add("  module_id   " + d.moduleId() + note);
                 lines.add("  timestamp   " + d.timestamp() + " (age " + age(Duration.between(d.timestamp(), reportTime)) + ")");
+                SortedMap<Integer, Pcr> expected = r.pcrsComparedWith().map(Expectations.PcrSet::pcrs)
+                        .orElse(Collections.emptySortedMap());
+                r.pcrsComparedWith().ifPresent(set -> lines.add("  PCRs compared with " + set.release()));
                 for (Map.Entry<Integer, Pcr> p : d.pcrs().entrySet()) {
                     String st = r.pcrStatus().get(p.getKey());
                     String suffix = st == null ? "" : st.equals("match") ? "  match"
-                            : "  MISMATCH, expected " + request.expectedPcrs().get(p.getKey()).hex();
-                    lines.add(String.format("  PCR%-2d  %s%s", p.getKey(), p.getValue().hex(), suffix));
+                            : "  MISMATCH, expected " + expected.get(p.getKey()).hex();
+                    lines.add(String.format(Locale.ROOT, "  PCR%-2d  %s%s", p.getKey(), p.getValue().hex(), suffix));
                 }
                 r.pcrStatus().forEach((k, v) -> {
                     if (!d.pcrs().containsKey(k)) {
-                        lines.add(String.format("  PCR%-2d  absent  MISMATCH, expected %s", k, request.expectedPcrs().get(k).hex()));
+                        lines.add(String.format(Locale.ROOT, "  PCR%-2d  absent  MISMATCH, expected %s", k, expected.get(k).hex()));
                     }
                 });
                 d.nonce().ifPresent(n -> lines.add("  nonce       " + n.length + " bytes"));
@@ -256,10 +318,12 @@ public final class VerificationReport {
                 lines.add("  " + c.role() + ": " + c.subject());
                 lines.add("      valid " + c.notBefore() + " .. " + c.notAfter());
             }
-            lines.add(r.verdict() == Verdict.OK ? "  verdict     OK" : "  verdict     REJECTED " + r.message());
+            lines.add(r.verdict() == Verdict.OK ? "  verdict     OK (image: " + r.image() + ")"
+                    : "  verdict     REJECTED (image: " + r.image() + ") " + r.message());
         }
         lines.add("");
-        lines.add((results.size() - rejectedCount()) + " ok, " + rejectedCount() + " rejected");
+        lines.add((results.size() - rejectedCount()) + " ok, " + rejectedCount() + " rejected"
+                + (request.expectations().anyImage() ? "; the enclave image was NOT checked (anyImage)" : ""));
         return lines;
     }
 

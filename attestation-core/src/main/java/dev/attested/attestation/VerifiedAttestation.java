@@ -3,6 +3,7 @@ package dev.attested.attestation;
 import dev.attested.pcr.Pcr;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -10,19 +11,24 @@ import java.util.SortedMap;
 /**
  * A document that passed every check of {@link AttestationVerifier}: framing, schema, certificate path to a
  * trusted root at the verification instant, COSE signature, freshness, debug mode and the expectations. Only the
- * verifier creates instances.
+ * verifier creates instances. It carries the one answer to "which image is this": the release it matched
+ * ({@link #matchedRelease()}, {@link #matchedPcrs()}), or {@link #imageChecked()} false when none was expected.
  */
 public final class VerifiedAttestation {
     private final UnverifiedDocument document;
     private final List<X509Certificate> chain;
     private final Instant verifiedAt;
     private final TimeMode timeMode;
+    private final Expectations.PcrSet matched;
 
-    VerifiedAttestation(UnverifiedDocument document, List<X509Certificate> chain, Instant verifiedAt, TimeMode timeMode) {
+    /** {@code matched}: the accepted PCR set the document matched, or null when the caller chose {@code anyImage()}. */
+    VerifiedAttestation(UnverifiedDocument document, List<X509Certificate> chain, Instant verifiedAt, TimeMode timeMode,
+            Expectations.PcrSet matched) {
         this.document = document;
         this.chain = List.copyOf(chain);
         this.verifiedAt = verifiedAt;
         this.timeMode = timeMode;
+        this.matched = matched;
     }
 
     /** How the verification instant was chosen. */
@@ -83,5 +89,28 @@ public final class VerifiedAttestation {
 
     public TimeMode timeMode() {
         return timeMode;
+    }
+
+    /**
+     * Whether the enclave image was checked: true when the expectations named PCR sets (one of which the document
+     * matched), false when they said {@link Expectations.Builder#anyImage() anyImage()}.
+     */
+    public boolean imageChecked() {
+        return matched != null;
+    }
+
+    /** The accepted PCR set (release) this document matched, the first in the order given; empty with {@code anyImage()}. */
+    public Optional<Expectations.PcrSet> matchedPcrSet() {
+        return Optional.ofNullable(matched);
+    }
+
+    /** The label of the release this document matched; empty with {@code anyImage()}. */
+    public Optional<String> matchedRelease() {
+        return matchedPcrSet().map(Expectations.PcrSet::release);
+    }
+
+    /** The expected PCRs of the matched release (the document holds each with this value); empty with {@code anyImage()}. */
+    public SortedMap<Integer, Pcr> matchedPcrs() {
+        return matched == null ? Collections.emptySortedMap() : matched.pcrs();
     }
 }

@@ -19,7 +19,9 @@ public final class CborException extends RuntimeException {
         /** Reserved additional information, a stray break, a bad chunk or invalid UTF-8. */
         INVALID_ENCODING,
         /** A value has a different type than the caller required. */
-        WRONG_TYPE
+        WRONG_TYPE,
+        /** An integer lies outside the range the caller accepts (compared as the unsigned or negative CBOR value it is). */
+        OUT_OF_RANGE
     }
 
     private final Reason reason;

@@ -14,10 +14,50 @@ import java.util.Map;
  */
 public sealed interface CborValue {
 
-    /** Major type 0. {@code value} holds the 64 bits of the unsigned integer (compare with {@link Long#compareUnsigned}). */
+    /**
+     * Major type 0. {@code value} holds the 64 bits of the unsigned integer: values from 2<sup>63</sup> on read as
+     * negative Java longs. Never compare or cast it directly; narrow it with {@link #atMost(long)},
+     * {@link #intAtMost(int)} or {@link #longValueExact()}, or compare with {@link #isAtMost(long)}.
+     */
     record UnsignedInt(long value) implements CborValue {
         public BigInteger bigValue() {
             return new BigInteger(Long.toUnsignedString(value));
+        }
+
+        /** Whether this integer is at most {@code max}, both read as unsigned 64-bit values. */
+        public boolean isAtMost(long max) {
+            return Long.compareUnsigned(value, max) <= 0;
+        }
+
+        /**
+         * The value when it lies in 0..{@code max} ({@code max} read as unsigned).
+         *
+         * @throws CborException {@link CborException.Reason#OUT_OF_RANGE} otherwise
+         */
+        public long atMost(long max) {
+            if (!isAtMost(max)) {
+                throw new CborException(CborException.Reason.OUT_OF_RANGE, "expected an unsigned integer 0.."
+                        + Long.toUnsignedString(max) + ", found " + this);
+            }
+            return value;
+        }
+
+        /**
+         * The value as an int when it lies in 0..{@code max}.
+         *
+         * @throws IllegalArgumentException when {@code max} is negative
+         * @throws CborException {@link CborException.Reason#OUT_OF_RANGE} when the value is larger
+         */
+        public int intAtMost(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max must not be negative: " + max);
+            }
+            return (int) atMost(max);
+        }
+
+        /** The value when it fits a Java long (at most 2<sup>63</sup>-1); {@link CborException.Reason#OUT_OF_RANGE} otherwise. */
+        public long longValueExact() {
+            return atMost(Long.MAX_VALUE);
         }
 
         @Override
@@ -26,10 +66,26 @@ public sealed interface CborValue {
         }
     }
 
-    /** Major type 1: the integer {@code -1 - raw}, {@code raw} being unsigned 64 bits. */
+    /**
+     * Major type 1: the integer {@code -1 - raw}, {@code raw} being unsigned 64 bits (so the value reaches
+     * -2<sup>64</sup>). Narrow it with {@link #longValueExact()}.
+     */
     record NegativeInt(long raw) implements CborValue {
         public BigInteger bigValue() {
             return BigInteger.ONE.negate().subtract(new BigInteger(Long.toUnsignedString(raw)));
+        }
+
+        /**
+         * The value when it fits a Java long (at least -2<sup>63</sup>).
+         *
+         * @throws CborException {@link CborException.Reason#OUT_OF_RANGE} otherwise
+         */
+        public long longValueExact() {
+            if (raw < 0) {
+                throw new CborException(CborException.Reason.OUT_OF_RANGE, "expected an integer of at least "
+                        + Long.MIN_VALUE + ", found " + this);
+            }
+            return -1 - raw;
         }
 
         @Override

@@ -128,11 +128,16 @@ public final class CoseSign1 {
     /** The integer algorithm of the protected header (key 1). */
     public long algorithm() {
         CborValue alg = protectedHeaderMap().get(1);
-        if (alg instanceof CborValue.UnsignedInt u && u.value() >= 0) {
-            return u.value();
-        }
-        if (alg instanceof CborValue.NegativeInt n && n.raw() >= 0) {
-            return -1 - n.raw();
+        try {
+            if (alg instanceof CborValue.UnsignedInt u) {
+                return u.longValueExact();
+            }
+            if (alg instanceof CborValue.NegativeInt n) {
+                return n.longValueExact();
+            }
+        } catch (CborException e) {
+            throw new CoseException(CoseException.Code.UNSUPPORTED_ALGORITHM, "expected an algorithm identifier that fits "
+                    + "64 signed bits, found " + alg);
         }
         throw new CoseException(CoseException.Code.UNSUPPORTED_ALGORITHM, "expected an integer algorithm in the protected header, found "
                 + (alg == null ? "none" : alg.toString()));

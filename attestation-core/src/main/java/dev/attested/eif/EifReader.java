@@ -243,10 +243,10 @@ public final class EifReader {
         }
         byte[] out = new byte[a.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!(a.get(i) instanceof CborValue.UnsignedInt u) || u.value() > 255) {
-                throw invalid("'" + field + "' element " + i + " is not an integer 0..255");
+            if (!(a.get(i) instanceof CborValue.UnsignedInt u) || !u.isAtMost(255)) {
+                throw invalid("'" + field + "' element " + i + " is " + a.get(i) + ", not an integer 0..255");
             }
-            out[i] = (byte) u.value();
+            out[i] = (byte) u.intAtMost(255);
         }
         return out;
     }

@@ -144,7 +144,9 @@ public final class KeyPolicyEvaluator {
             if (verifier == null) {
                 throw new IllegalStateException("this evaluator has no attestation verifier; create it with withVerifier(...)");
             }
-            Expectations expectations = allowDebugMode ? Expectations.builder().allowDebugMode().build() : Expectations.none();
+            // The policy, not the verifier, decides which PCRs are allowed: the verifier only establishes them.
+            Expectations.Builder eb = Expectations.builder().anyImage();
+            Expectations expectations = (allowDebugMode ? eb.allowDebugMode() : eb).build();
             VerifiedAttestation verified = verifier.verify(d.bytes(), expectations);
             return Optional.of(verified.pcrs());
         }

@@ -2,6 +2,7 @@ package dev.attested.attestation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,13 +38,15 @@ class AttestationVerifierTest {
     }
 
     static final AttestationVerifier VERIFIER = verifierAt(NOW);
+    /** Most rules here are about the document, not the image: they accept any image explicitly. */
+    static final Expectations ANY = Expectations.builder().anyImage().build();
 
     static SimulatedAttestationDocument.Builder doc() {
         return PKI.documentBuilder();
     }
 
     static AttestationException rejected(byte[] document) {
-        return rejected(VERIFIER, document, Expectations.none());
+        return rejected(VERIFIER, document, ANY);
     }
 
     static AttestationException rejected(AttestationVerifier verifier, byte[] document, Expectations ex) {
@@ -61,7 +65,7 @@ class AttestationVerifierTest {
     @Test
     void acceptsAFreshDocumentAndReturnsItsFields() {
         byte[] nonce = {1, 2, 3};
-        VerifiedAttestation v = VERIFIER.verify(doc().nonce(nonce).sign(), Expectations.builder().nonce(nonce).build());
+        VerifiedAttestation v = VERIFIER.verify(doc().nonce(nonce).sign(), Expectations.builder().anyImage().nonce(nonce).build());
         assertEquals(PKI.moduleId(), v.moduleId());
         assertEquals(START.plusSeconds(60), v.timestamp());
         assertEquals(Pcr.ofParentInstanceId(PKI.instanceId()), v.pcr(4).orElseThrow());
@@ -74,18 +78,18 @@ class AttestationVerifierTest {
 
     @Test
     void acceptsTag18() {
-        VERIFIER.verify(doc().tagged(true).sign());
+        VERIFIER.verify(doc().tagged(true).sign(), ANY);
     }
 
     @Test
     void acceptsIndefiniteLengthPayloadAndUnprotectedMaps() {
-        VERIFIER.verify(doc().indefinitePayloadMap(true).indefiniteUnprotectedMap(true).sign());
+        VERIFIER.verify(doc().indefinitePayloadMap(true).indefiniteUnprotectedMap(true).sign(), ANY);
     }
 
     @Test
     void acceptsEmptyUserDataAndNonce() {
         VerifiedAttestation v = VERIFIER.verify(doc().userData(new byte[0]).nonce(new byte[0]).sign(),
-                Expectations.builder().userData(new byte[0]).build());
+                Expectations.builder().anyImage().userData(new byte[0]).build());
         assertEquals(0, v.userData().orElseThrow().length);
     }
 
@@ -93,18 +97,18 @@ class AttestationVerifierTest {
     void acceptsOptionalFieldsUpTo1024BytesNotJust512() {
         byte[] big = new byte[1024];
         Arrays.fill(big, (byte) 7);
-        VERIFIER.verify(doc().nonce(new byte[513]).userData(big).publicKey(big).sign());
+        VERIFIER.verify(doc().nonce(new byte[513]).userData(big).publicKey(big).sign(), ANY);
     }
 
     @Test
     void treatsAbsentOptionalFieldsLikeNull() {
-        VerifiedAttestation v = VERIFIER.verify(doc().omit("public_key").omit("user_data").omit("nonce").sign());
+        VerifiedAttestation v = VERIFIER.verify(doc().omit("public_key").omit("user_data").omit("nonce").sign(), ANY);
         assertTrue(v.nonce().isEmpty() && v.userData().isEmpty() && v.publicKey().isEmpty());
     }
 
     @Test
     void treatsAnEmptyPublicKeyAsNoKey() {
-        assertTrue(VERIFIER.verify(doc().publicKey(new byte[0]).sign()).publicKey().isEmpty());
+        assertTrue(VERIFIER.verify(doc().publicKey(new byte[0]).sign(), ANY).publicKey().isEmpty());
     }
 
     @Test
@@ -116,12 +120,12 @@ class AttestationVerifierTest {
 
     @Test
     void ignoresUnknownPayloadKeys() {
-        VERIFIER.verify(doc().field("future_field", CborValue.text("x")).sign());
+        VERIFIER.verify(doc().field("future_field", CborValue.text("x")).sign(), ANY);
     }
 
     @Test
     void acceptsDocumentsWithinTheClockSkewAhead() {
-        verifierAt(START.plusSeconds(45)).verify(doc().timestamp(START.plusSeconds(60)).sign());
+        verifierAt(START.plusSeconds(45)).verify(doc().timestamp(START.plusSeconds(60)).sign(), ANY);
     }
 
     // ---- MALFORMED_CBOR ---------------------------------------------------------------------------------------
@@ -228,6 +232,113 @@ class AttestationVerifierTest {
         assertEquals(Code.SCHEMA_VIOLATION, rejected(doc().field("timestamp", CborValue.text("now")).sign()).code());
     }
 
+    // ---- unsigned integers: PCR indices and timestamps are compared as the unsigned values they are -------------
+
+    static final Pcr PCR0 = Pcr.ofContent("simulated enclave image".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    static final Expectations EXPECT_PCR0 = Expectations.builder().pcrs("the simulated release", Map.of(0, PCR0)).build();
+
+    /** The default document's PCRs 1..15 (PCR0 left out), for documents that place their own PCR0 candidate. */
+    static Map<CborValue, CborValue> pcrsWithoutPcr0() {
+        Map<CborValue, CborValue> pcrs = new LinkedHashMap<>();
+        UnverifiedDocument.parse(doc().sign()).pcrs().forEach((k, v) -> {
+            if (k != 0) {
+                pcrs.put(CborValue.integer(k), CborValue.bytes(v.toByteArray()));
+            }
+        });
+        return pcrs;
+    }
+
+    static byte[] signedWithPcrs(Map<CborValue, CborValue> pcrs) {
+        return doc().field("pcrs", new CborValue.MapValue(pcrs)).sign();
+    }
+
+    static void assertSchemaViolationEverywhere(byte[] document, Expectations ex) {
+        assertEquals(Code.SCHEMA_VIOLATION, rejected(VERIFIER, document, ex).code());
+        assertEquals(Code.SCHEMA_VIOLATION, assertThrows(AttestationException.class, () -> UnverifiedDocument.parse(document)).code());
+    }
+
+    @Test
+    void aPcrIndexOf2To63CannotPoseAsPcr0() {
+        // No key 0: a reader that narrows with (int) reads key 2^63 as PCR0 holding the expected value.
+        Map<CborValue, CborValue> pcrs = new LinkedHashMap<>();
+        pcrs.put(new CborValue.UnsignedInt(Long.MIN_VALUE), CborValue.bytes(PCR0.toByteArray()));
+        pcrs.putAll(pcrsWithoutPcr0());
+        assertSchemaViolationEverywhere(signedWithPcrs(pcrs), EXPECT_PCR0);
+    }
+
+    @Test
+    void aPcrIndexOf2To63CannotOverwriteTheRealPcr0() {
+        // The real PCR0 is another image's; key 2^63, read after it, would overwrite it with the expected value.
+        Map<CborValue, CborValue> pcrs = new LinkedHashMap<>();
+        pcrs.put(CborValue.integer(0), CborValue.bytes(Pcr.ofContent(new byte[] {66}).toByteArray()));
+        pcrs.putAll(pcrsWithoutPcr0());
+        pcrs.put(new CborValue.UnsignedInt(Long.MIN_VALUE), CborValue.bytes(PCR0.toByteArray()));
+        byte[] d = signedWithPcrs(pcrs);
+        assertSchemaViolationEverywhere(d, EXPECT_PCR0);
+        assertTrue(rejected(VERIFIER, d, EXPECT_PCR0).getMessage().contains("found 9223372036854775808"));
+    }
+
+    @Test
+    void aPcrIndexOf2To64Minus1IsASchemaViolation() {
+        Map<CborValue, CborValue> pcrs = pcrsWithoutPcr0();
+        pcrs.put(new CborValue.UnsignedInt(-1L), CborValue.bytes(PCR0.toByteArray()));
+        byte[] d = signedWithPcrs(pcrs);
+        assertSchemaViolationEverywhere(d, EXPECT_PCR0);
+        assertTrue(rejected(VERIFIER, d, EXPECT_PCR0).getMessage().contains("found 18446744073709551615"));
+    }
+
+    @Test
+    void aNegativePcrIndexIsASchemaViolation() {
+        Map<CborValue, CborValue> pcrs = pcrsWithoutPcr0();
+        pcrs.put(CborValue.integer(-1), CborValue.bytes(PCR0.toByteArray()));
+        assertSchemaViolationEverywhere(signedWithPcrs(pcrs), EXPECT_PCR0);
+    }
+
+    @Test
+    void pcrIndex32IsASchemaViolationAnd31IsAccepted() {
+        Map<CborValue, CborValue> pcrs = pcrsWithoutPcr0();
+        pcrs.put(CborValue.integer(0), CborValue.bytes(PCR0.toByteArray()));
+        pcrs.put(CborValue.integer(32), CborValue.bytes(new byte[Pcr.LENGTH]));
+        assertSchemaViolationEverywhere(signedWithPcrs(pcrs), EXPECT_PCR0);
+        pcrs.remove(CborValue.integer(32));
+        pcrs.put(CborValue.integer(31), CborValue.bytes(new byte[Pcr.LENGTH]));
+        assertEquals(Pcr.zero(), VERIFIER.verify(signedWithPcrs(pcrs), EXPECT_PCR0).pcr(31).orElseThrow());
+    }
+
+    /** A signed payload whose pcrs map is given as raw CBOR (maps with repeated keys cannot be built as values). */
+    static byte[] signedWithRawPcrs(byte[] pcrsMap) {
+        List<byte[]> bundle = doc().cabundleDer();
+        CborWriter w = new CborWriter().startMap(9).text("module_id").text(PKI.moduleId()).text("digest").text("SHA384")
+                .text("timestamp").uint(START.plusSeconds(60).toEpochMilli()).text("pcrs").raw(pcrsMap)
+                .text("certificate").bytes(der(PKI.leaf())).text("cabundle").startArray(bundle.size());
+        bundle.forEach(w::bytes);
+        w.text("public_key").nul().text("user_data").nul().text("nonce").nul();
+        return signedPayload(w.toByteArray());
+    }
+
+    @Test
+    void aPcrIndexGivenTwiceIsMalformedCbor() {
+        byte[] pcr0 = new CborWriter().bytes(PCR0.toByteArray()).toByteArray();
+        byte[] other = new CborWriter().bytes(Pcr.ofContent(new byte[] {66}).toByteArray()).toByteArray();
+        CborWriter once = new CborWriter().startMap(1).integer(0);
+        assertEquals(PCR0, VERIFIER.verify(signedWithRawPcrs(once.raw(pcr0).toByteArray()), EXPECT_PCR0).pcr(0).orElseThrow(),
+                "the raw payload is a valid document when each index occurs once");
+        byte[] twice = new CborWriter().startMap(2).integer(0).raw(other).integer(0).raw(pcr0).toByteArray();
+        assertEquals(Code.MALFORMED_CBOR, rejected(VERIFIER, signedWithRawPcrs(twice), EXPECT_PCR0).code());
+        // the same index once in shortest form (00) and once as 18 00
+        byte[] nonShortest = new CborWriter().startMap(2).integer(0).raw(other).raw(new byte[] {0x18, 0x00}).raw(pcr0)
+                .toByteArray();
+        assertEquals(Code.MALFORMED_CBOR, rejected(VERIFIER, signedWithRawPcrs(nonShortest), EXPECT_PCR0).code());
+    }
+
+    @Test
+    void aTimestampFrom2To63OnIsASchemaViolation() {
+        for (long bits : new long[] {Long.MIN_VALUE, -1L}) {
+            byte[] d = doc().field("timestamp", new CborValue.UnsignedInt(bits)).sign();
+            assertSchemaViolationEverywhere(d, ANY);
+        }
+    }
+
     // ---- UNTRUSTED_ROOT ----------------------------------------------------------------------------------------
 
     @Test
@@ -247,7 +358,7 @@ class AttestationVerifierTest {
     @Test
     void rejectsTheRealAwsDefaultRootForSimulatedDocuments() {
         AttestationVerifier aws = AttestationVerifier.builder().clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
-        assertEquals(Code.UNTRUSTED_ROOT, rejected(aws, doc().sign(), Expectations.none()).code());
+        assertEquals(Code.UNTRUSTED_ROOT, rejected(aws, doc().sign(), ANY).code());
     }
 
     // ---- CHAIN_INVALID -----------------------------------------------------------------------------------------
@@ -261,7 +372,7 @@ class AttestationVerifierTest {
 
     @Test
     void rejectsASelfMadeLeafEvenWhenTheGenuineChainIsCached() {
-        VERIFIER.verify(doc().sign());
+        VERIFIER.verify(doc().sign(), ANY);
         SimulatedNitroPki attacker = SimulatedNitroPki.create(START, 3);
         byte[] d = doc().certificate(der(attacker.leaf())).signingKey(attacker.leafKey()).sign();
         assertEquals(Code.CHAIN_INVALID, rejected(d).code());
@@ -314,20 +425,20 @@ class AttestationVerifierTest {
     void rejectsAtAnInstantAfterTheLeafExpiredAsCertNotValidAtTime() {
         AttestationVerifier v = AttestationVerifier.builder().trustAnchor(PKI.root())
                 .at(PKI.leafNotAfter().plusSeconds(1)).build();
-        assertEquals(Code.CERT_NOT_VALID_AT_TIME, rejected(v, doc().sign(), Expectations.none()).code());
+        assertEquals(Code.CERT_NOT_VALID_AT_TIME, rejected(v, doc().sign(), ANY).code());
     }
 
     @Test
     void rejectsAtAnInstantBeforeTheChainStartedAsCertNotValidAtTime() {
         AttestationVerifier v = AttestationVerifier.builder().trustAnchor(PKI.root()).at(START.minusSeconds(1)).build();
-        assertEquals(Code.CERT_NOT_VALID_AT_TIME, rejected(v, doc().sign(), Expectations.none()).code());
+        assertEquals(Code.CERT_NOT_VALID_AT_TIME, rejected(v, doc().sign(), ANY).code());
     }
 
     @Test
     void rejectsATimestampOutsideTheLeafWindowAsCertNotValidAtTime() {
         AttestationVerifier v = AttestationVerifier.builder().trustAnchor(PKI.root()).at(NOW).build();
         assertEquals(Code.CERT_NOT_VALID_AT_TIME,
-                rejected(v, doc().timestamp(START.minusSeconds(5)).sign(), Expectations.none()).code());
+                rejected(v, doc().timestamp(START.minusSeconds(5)).sign(), ANY).code());
     }
 
     @Test
@@ -335,32 +446,32 @@ class AttestationVerifierTest {
         MutableClock clock = new MutableClock(NOW);
         AttestationVerifier v = AttestationVerifier.builder().trustAnchor(PKI.root()).clock(clock)
                 .maxAge(Duration.ofDays(1)).build();
-        v.verify(doc().sign());
+        v.verify(doc().sign(), ANY);
         clock.now = PKI.leafNotAfter().plusSeconds(1);
         assertEquals(Code.CERT_NOT_VALID_AT_TIME,
-                rejected(v, doc().timestamp(PKI.leafNotAfter().minusSeconds(1)).sign(), Expectations.none()).code());
+                rejected(v, doc().timestamp(PKI.leafNotAfter().minusSeconds(1)).sign(), ANY).code());
     }
 
     @Test
     void validatesAnInstanceChainOnceAndThenOnlyTheLeafAndDocument() {
         AttestationVerifier v = verifierAt(NOW);
         for (int i = 0; i < 10; i++) {
-            v.verify(doc().nonce(new byte[] {(byte) i}).sign());
+            v.verify(doc().nonce(new byte[] {(byte) i}).sign(), ANY);
         }
         assertEquals(1, v.fullPathValidations());
         SimulatedNitroPki otherInstance = SimulatedNitroPki.builder().notBefore(START).seed(1).instanceId("i-0123456789abcdef0").build();
         assertArrayEquals(der(PKI.root()), der(otherInstance.root()), "same root, another instance CA");
-        v.verify(otherInstance.documentBuilder().sign());
+        v.verify(otherInstance.documentBuilder().sign(), ANY);
         assertEquals(2, v.fullPathValidations());
     }
 
     @Test
     void aRotatedLeafUnderACachedChainIsVerifiedWithoutRevalidatingTheChain() {
         AttestationVerifier v = verifierAt(NOW);
-        v.verify(doc().sign());
+        v.verify(doc().sign(), ANY);
         java.security.KeyPair next = PKI.keyPair("rotated-leaf");
         X509Certificate rotated = PKI.issueLeaf(next.getPublic(), START, Duration.ofHours(3));
-        v.verify(doc().certificate(der(rotated)).signingKey(next.getPrivate()).sign());
+        v.verify(doc().certificate(der(rotated)).signingKey(next.getPrivate()).sign(), ANY);
         assertEquals(1, v.fullPathValidations());
     }
 
@@ -377,7 +488,7 @@ class AttestationVerifierTest {
             for (int i = 0; i < docs.size(); i++) {
                 byte[] d = docs.get(i);
                 byte[] n = {(byte) i};
-                results.add(pool.submit(() -> v.verify(d, Expectations.builder().nonce(n).build())));
+                results.add(pool.submit(() -> v.verify(d, Expectations.builder().anyImage().nonce(n).build())));
             }
             for (int i = 0; i < results.size(); i++) {
                 assertArrayEquals(new byte[] {(byte) i}, results.get(i).get().nonce().orElseThrow());
@@ -390,7 +501,7 @@ class AttestationVerifierTest {
     @Test
     void verifiesArchivedDocumentsAtTheirOwnTimestamp() {
         AttestationVerifier v = AttestationVerifier.builder().trustAnchor(PKI.root()).atDocumentTime().build();
-        VerifiedAttestation att = v.verify(doc().timestamp(START.plus(Duration.ofHours(2))).sign());
+        VerifiedAttestation att = v.verify(doc().timestamp(START.plus(Duration.ofHours(2))).sign(), ANY);
         assertEquals(START.plus(Duration.ofHours(2)), att.verifiedAt());
         assertEquals(VerifiedAttestation.TimeMode.DOCUMENT_TIMESTAMP, att.timeMode());
     }
@@ -414,13 +525,13 @@ class AttestationVerifierTest {
     @Test
     void rejectsADocumentOlderThanMaxAgeAsDocumentTooOld() {
         assertEquals(Code.DOCUMENT_TOO_OLD, rejected(verifierAt(START.plusSeconds(60 + 301)), doc().sign(),
-                Expectations.none()).code());
+                ANY).code());
     }
 
     @Test
     void rejectsADocumentFromTheFutureBeyondTheSkew() {
         assertEquals(Code.DOCUMENT_FROM_FUTURE, rejected(verifierAt(START.plusSeconds(300)),
-                doc().timestamp(START.plusSeconds(600)).sign(), Expectations.none()).code());
+                doc().timestamp(START.plusSeconds(600)).sign(), ANY).code());
     }
 
     // ---- debug mode --------------------------------------------------------------------------------------------
@@ -438,7 +549,7 @@ class AttestationVerifierTest {
 
     @Test
     void acceptsDebugModeOnlyWhenAllowed() {
-        assertTrue(VERIFIER.verify(doc().debugMode().sign(), Expectations.builder().allowDebugMode().build()).isDebugMode());
+        assertTrue(VERIFIER.verify(doc().debugMode().sign(), Expectations.builder().anyImage().allowDebugMode().build()).isDebugMode());
     }
 
     // ---- expectations ------------------------------------------------------------------------------------------
@@ -471,25 +582,79 @@ class AttestationVerifierTest {
     @Test
     void rejectsAnotherNonceAsNonceMismatch() {
         assertEquals(Code.NONCE_MISMATCH, rejected(VERIFIER, doc().nonce(new byte[] {1}).sign(),
-                Expectations.builder().nonce(new byte[] {2}).build()).code());
+                Expectations.builder().anyImage().nonce(new byte[] {2}).build()).code());
     }
 
     @Test
     void rejectsAMissingNonceAsNonceMismatch() {
         assertEquals(Code.NONCE_MISMATCH, rejected(VERIFIER, doc().sign(),
-                Expectations.builder().nonce(new byte[] {2}).build()).code());
+                Expectations.builder().anyImage().nonce(new byte[] {2}).build()).code());
     }
 
     @Test
     void rejectsOtherUserDataAsUserDataMismatch() {
         assertEquals(Code.USER_DATA_MISMATCH, rejected(VERIFIER, doc().userData(new byte[] {1}).sign(),
-                Expectations.builder().userData(new byte[0]).build()).code());
+                Expectations.builder().anyImage().userData(new byte[0]).build()).code());
     }
 
     @Test
     void rejectsAnotherPublicKeyAsPublicKeyMismatch() {
         assertEquals(Code.PUBLIC_KEY_MISMATCH, rejected(VERIFIER, doc().publicKey(new byte[] {1}).sign(),
-                Expectations.builder().publicKey(new byte[] {2}).build()).code());
+                Expectations.builder().anyImage().publicKey(new byte[] {2}).build()).code());
+    }
+
+    // ---- expectations name the image ------------------------------------------------------------------------
+
+    @Test
+    void expectationsWithoutAnImageOrAnyImageCannotBeBuilt() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Expectations.builder().build());
+        assertTrue(e.getMessage().contains("anyImage()"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> Expectations.builder().nonce(new byte[] {1}).build());
+        assertThrows(IllegalStateException.class, () -> Expectations.builder().pcrs("r", Map.of(0, PCR0)).anyImage().build());
+        assertThrows(IllegalArgumentException.class,
+                () -> Expectations.builder().pcrs("r", Map.of(0, PCR0)).pcrs("r", Map.of(0, Pcr.zero())));
+    }
+
+    @Test
+    void theResultNamesTheReleaseItMatched() {
+        Pcr instance = Pcr.ofParentInstanceId(PKI.instanceId());
+        Expectations ex = Expectations.builder().pcrs("release 1.0", Map.of(0, Pcr.ofContent(new byte[] {1})))
+                .pcrs("release 1.1", Map.of(0, PCR0, 4, instance)).build();
+        VerifiedAttestation v = VERIFIER.verify(doc().sign(), ex);
+        assertTrue(v.imageChecked());
+        assertEquals("release 1.1", v.matchedRelease().orElseThrow());
+        assertEquals(Map.of(0, PCR0, 4, instance), v.matchedPcrs());
+    }
+
+    @Test
+    void whenTwoReleasesMatchTheFirstGivenIsNamed() {
+        Expectations ex = Expectations.builder().pcrs("release 1.0", Map.of(0, PCR0))
+                .pcrs("release 1.1", Map.of(0, PCR0, 4, Pcr.ofParentInstanceId(PKI.instanceId()))).build();
+        assertEquals("release 1.0", VERIFIER.verify(doc().sign(), ex).matchedRelease().orElseThrow());
+    }
+
+    @Test
+    void unlabelledSetsAreNumbered() {
+        VerifiedAttestation v = VERIFIER.verify(doc().sign(), Expectations.builder().pcr(0, PCR0).build());
+        assertEquals("PCR set 1", v.matchedRelease().orElseThrow());
+    }
+
+    @Test
+    void anyImageSaysTheImageWasNotChecked() {
+        VerifiedAttestation v = VERIFIER.verify(doc().pcr(0, Pcr.ofContent(new byte[] {9})).sign(), ANY);
+        assertFalse(v.imageChecked());
+        assertTrue(v.matchedRelease().isEmpty());
+        assertTrue(v.matchedPcrs().isEmpty());
+    }
+
+    @Test
+    void aPcrMismatchNamesEveryAcceptedRelease() {
+        Expectations ex = Expectations.builder().pcrs("release 1.0", Map.of(0, Pcr.ofContent(new byte[] {1})))
+                .pcrs("release 1.1", Map.of(0, Pcr.ofContent(new byte[] {2}))).build();
+        AttestationException e = rejected(VERIFIER, doc().sign(), ex);
+        assertEquals(Code.PCR_MISMATCH, e.code());
+        assertTrue(e.getMessage().contains("release 1.0: PCR0 expected") && e.getMessage().contains("release 1.1: PCR0 expected"),
+                e.getMessage());
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The four genuine AWS documents of shared/fixtures/attestation against the bundled Root-G1. */
 class RealDocumentsTest {
     private static final AttestationVerifier ARCHIVE = AttestationVerifier.builder().atDocumentTime().build();
-    private static final Expectations DEBUG_OK = Expectations.builder().allowDebugMode().build();
+    private static final Expectations ANY = Expectations.builder().anyImage().build();
+    private static final Expectations DEBUG_OK = Expectations.builder().anyImage().allowDebugMode().build();
 
     @ParameterizedTest
     @EnumSource(Fixtures.class)
@@ -62,7 +63,7 @@ class RealDocumentsTest {
     @Test
     void debugFixtureIsRejectedWithoutAllowDebugMode() {
         assertEquals(Code.DEBUG_MODE, assertThrows(AttestationException.class,
-                () -> ARCHIVE.verify(Fixtures.UID2_DEBUG.bytes())).code());
+                () -> ARCHIVE.verify(Fixtures.UID2_DEBUG.bytes(), ANY)).code());
     }
 
     @Test
@@ -76,33 +77,33 @@ class RealDocumentsTest {
         VerifiedAttestation v = ARCHIVE.verify(Fixtures.EVERVAULT.bytes(), ex);
         assertEquals(256, v.nonce().orElseThrow().length);
         assertEquals(Code.NONCE_MISMATCH, assertThrows(AttestationException.class, () -> ARCHIVE.verify(
-                Fixtures.EVERVAULT.bytes(), Expectations.builder().nonce(new byte[256]).build())).code());
+                Fixtures.EVERVAULT.bytes(), Expectations.builder().anyImage().nonce(new byte[256]).build())).code());
     }
 
     @Test
     void highSFixtureBindsItsPublicKey() {
         byte[] key = java.util.HexFormat.of().parseHex("e8e62201dbe293b703c759f653107acbc2c911fa1d2e66f2c747bec95971a2af");
-        ARCHIVE.verify(Fixtures.NAUTILUS_HIGH_S.bytes(), Expectations.builder().publicKey(key).build());
+        ARCHIVE.verify(Fixtures.NAUTILUS_HIGH_S.bytes(), Expectations.builder().anyImage().publicKey(key).build());
         key[0] ^= 1;
         byte[] other = key;
         assertEquals(Code.PUBLIC_KEY_MISMATCH, assertThrows(AttestationException.class, () -> ARCHIVE.verify(
-                Fixtures.NAUTILUS_HIGH_S.bytes(), Expectations.builder().publicKey(other).build())).code());
+                Fixtures.NAUTILUS_HIGH_S.bytes(), Expectations.builder().anyImage().publicKey(other).build())).code());
     }
 
     @Test
     void isRejectedOneSecondAfterItsWindow() {
         AttestationVerifier late = AttestationVerifier.builder().at(Instant.parse("2025-04-15T05:17:51Z")).build();
         assertEquals(Code.CERT_NOT_VALID_AT_TIME, assertThrows(AttestationException.class,
-                () -> late.verify(Fixtures.NAUTILUS_HIGH_S.bytes())).code());
+                () -> late.verify(Fixtures.NAUTILUS_HIGH_S.bytes(), ANY)).code());
         AttestationVerifier inside = AttestationVerifier.builder().at(Instant.parse("2025-04-15T05:17:49Z")).build();
-        inside.verify(Fixtures.NAUTILUS_HIGH_S.bytes());
+        inside.verify(Fixtures.NAUTILUS_HIGH_S.bytes(), ANY);
     }
 
     @Test
     void aFlippedPayloadByteIsRejected() {
         byte[] d = Fixtures.MARLIN_HIGH_S.bytes();
         d[d.length - 200] ^= 0x01;
-        AttestationException e = assertThrows(AttestationException.class, () -> ARCHIVE.verify(d));
+        AttestationException e = assertThrows(AttestationException.class, () -> ARCHIVE.verify(d, ANY));
         assertTrue(e.code() == Code.SIGNATURE_INVALID || e.code() == Code.MALFORMED_CBOR
                 || e.code() == Code.SCHEMA_VIOLATION, e.getMessage());
     }
@@ -111,9 +112,9 @@ class RealDocumentsTest {
     void truncationAndAppendedBytesAreMalformed() {
         byte[] d = Fixtures.EVERVAULT.bytes();
         assertEquals(Code.MALFORMED_CBOR, assertThrows(AttestationException.class,
-                () -> ARCHIVE.verify(Arrays.copyOf(d, d.length - 1))).code());
+                () -> ARCHIVE.verify(Arrays.copyOf(d, d.length - 1), ANY)).code());
         assertEquals(Code.MALFORMED_CBOR, assertThrows(AttestationException.class,
-                () -> ARCHIVE.verify(Arrays.copyOf(d, d.length + 1))).code());
+                () -> ARCHIVE.verify(Arrays.copyOf(d, d.length + 1), ANY)).code());
     }
 
     @Test
@@ -126,7 +127,7 @@ class RealDocumentsTest {
         Map<CborValue, CborValue> forged = new LinkedHashMap<>(payload.entries());
         forged.put(CborValue.text("certificate"), CborValue.bytes(AttestationVerifierTest.der(attacker.leaf())));
         byte[] doc = CoseSign1.signEs384(CborWriter.encode(new CborValue.MapValue(forged)), attacker.leafKey());
-        assertEquals(Code.CHAIN_INVALID, assertThrows(AttestationException.class, () -> ARCHIVE.verify(doc)).code());
+        assertEquals(Code.CHAIN_INVALID, assertThrows(AttestationException.class, () -> ARCHIVE.verify(doc, ANY)).code());
     }
 
     @Test

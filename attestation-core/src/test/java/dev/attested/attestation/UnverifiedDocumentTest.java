@@ -45,13 +45,23 @@ class UnverifiedDocumentTest {
     void theVerifierRejectsEmulatorDocumentsAsUnsupportedAlgorithm() {
         AttestationVerifier v = AttestationVerifier.builder().atDocumentTime().build();
         assertEquals(AttestationException.Code.UNSUPPORTED_ALGORITHM,
-                assertThrows(AttestationException.class, () -> v.verify(qemuDocument())).code());
+                assertThrows(AttestationException.class, () -> v.verify(qemuDocument(), AttestationVerifierTest.ANY)).code());
     }
 
     @Test
     void schemaIsCheckedEvenWithoutVerification() {
         byte[] doc = AttestationVerifierTest.PKI.documentBuilder().digest("SHA512").sign();
         assertEquals(AttestationException.Code.SCHEMA_VIOLATION,
+                assertThrows(AttestationException.class, () -> UnverifiedDocument.parse(doc)).code());
+    }
+
+    @Test
+    void anAlgorithmBeyond64SignedBitsIsUnsupportedNotWrappedAround() {
+        // {1: -2^64}: as a signed long the raw 64 bits would wrap to a small number
+        byte[] header = new CborWriter().startMap(1).integer(1).raw(java.util.HexFormat.of().parseHex("3bffffffffffffffff"))
+                .toByteArray();
+        byte[] doc = AttestationVerifierTest.PKI.documentBuilder().protectedHeader(header).sign();
+        assertEquals(AttestationException.Code.UNSUPPORTED_ALGORITHM,
                 assertThrows(AttestationException.class, () -> UnverifiedDocument.parse(doc)).code());
     }
 }

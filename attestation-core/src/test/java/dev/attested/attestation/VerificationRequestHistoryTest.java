@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrHistory;
 import dev.attested.pcr.PcrManifest;
@@ -15,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,8 +68,7 @@ class VerificationRequestHistoryTest {
     }
 
     private VerificationRequest request(String environment) {
-        return VerificationRequest.of(null, history, environment, null, null, null, null, root, "document", null,
-                false, Clock.systemUTC());
+        return VerificationRequest.builder().history(history).environment(environment).root(root).at("document").build();
     }
 
     private void verify(VerificationRequest r, byte[] doc) {
@@ -73,11 +76,39 @@ class VerificationRequestHistoryTest {
     }
 
     @Test
-    void everyAcceptedReleaseOfTheEnvironmentPasses() {
+    void everyAcceptedReleaseOfTheEnvironmentPassesAndTheResultNamesTheOneMatched() {
         VerificationRequest prod = request("prod");
-        assertDoesNotThrow(() -> verify(prod, documentOf("v1")));
-        assertDoesNotThrow(() -> verify(prod, documentOf("v11")));
-        assertEquals(release("v11"), prod.expectedPcrs(), "the summary compares with the newest accepted release");
+        VerifiedAttestation v1 = prod.verifier().verify(documentOf("v1"), prod.expectations());
+        assertEquals("release 1.0 (prod)", v1.matchedRelease().orElseThrow());
+        assertEquals(release("v1"), v1.matchedPcrs());
+        VerifiedAttestation v11 = prod.verifier().verify(documentOf("v11"), prod.expectations());
+        assertEquals("release 1.1 (prod)", v11.matchedRelease().orElseThrow());
+        assertEquals(release("v11"), v11.matchedPcrs());
+        assertEquals("release 1.0 (prod) or release 1.1 (prod) from " + VerificationReport.displayName(history),
+                prod.imageDescription());
+    }
+
+    @Test
+    void theReportOfAnOlderAcceptedReleaseComparesWithThatRelease() throws Exception {
+        Path older = dir.resolve("older.b64");
+        Files.writeString(older, Base64.getEncoder().encodeToString(documentOf("v1")));
+        VerificationReport report = VerificationReport.verify(request("prod"), List.of(older), Clock.systemUTC());
+        VerificationReport.Result r = report.results().get(0);
+        assertEquals(VerificationReport.Verdict.OK, r.verdict());
+        assertTrue(r.imageChecked());
+        assertEquals("release 1.0 (prod)", r.pcrsComparedWith().orElseThrow().release());
+        assertEquals(Map.of(0, "match", 1, "match", 2, "match"), r.pcrStatus());
+        List<String> summary = report.summary();
+        assertTrue(summary.stream().noneMatch(l -> l.contains("MISMATCH")), String.join("\n", summary));
+        assertTrue(summary.contains("  verdict     OK (image: checked against release 1.0 (prod))"), String.join("\n", summary));
+        assertTrue(summary.contains("  PCRs compared with release 1.0 (prod)"), String.join("\n", summary));
+        JsonNode json = new ObjectMapper().readTree(report.toJson());
+        JsonNode res = json.get("results").get(0);
+        assertEquals("release 1.0 (prod)", res.get("image").get("release").asText());
+        assertTrue(res.get("image").get("checked").asBoolean());
+        assertEquals("release 1.0 (prod)", res.get("pcrCheckAgainst").asText());
+        res.get("pcrCheck").forEach(n -> assertEquals("match", n.asText()));
+        assertEquals(2, json.get("image").get("accepted").size());
     }
 
     @Test
@@ -99,8 +130,8 @@ class VerificationRequestHistoryTest {
     void explicitPcrsOverrideTheEnvironment() {
         StringBuilder spec = new StringBuilder();
         release("v2").forEach((k, v) -> spec.append(spec.length() == 0 ? "" : ",").append(k).append(':').append(v.hex()));
-        VerificationRequest r = VerificationRequest.of(null, history, "prod", spec.toString(), null, null, null, root,
-                "document", null, false, Clock.systemUTC());
+        VerificationRequest r = VerificationRequest.builder().history(history).environment("prod").pcrs(spec.toString())
+                .root(root).at("document").build();
         assertDoesNotThrow(() -> verify(r, documentOf("v2")));
         assertThrows(AttestationException.class, () -> verify(r, documentOf("v1")));
     }

@@ -2,6 +2,7 @@ package dev.attested.bench;
 
 import dev.attested.attestation.AttestationVerifier;
 import dev.attested.attestation.Expectations;
+import dev.attested.attestation.UnverifiedDocument;
 import dev.attested.cose.CoseSign1;
 import dev.attested.cose.Es384;
 import dev.attested.pki.SimulatedNitroPki;
@@ -45,7 +46,7 @@ public final class VerifierBenchmark {
                 .clock(Clock.fixed(start.plusSeconds(120), ZoneOffset.UTC)).maxAge(Duration.ofMinutes(5)).build();
         Expectations[] expectations = new Expectations[DOCS];
         for (int i = 0; i < DOCS; i++) {
-            expectations[i] = Expectations.builder().nonce(nonces[i]).pcrs(verifier.verify(docs[i]).pcrs()).build();
+            expectations[i] = Expectations.builder().nonce(nonces[i]).pcrs(UnverifiedDocument.parse(docs[i]).pcrs()).build();
         }
 
         // floor inputs: what any verifier must check per document once the intermediates are cached

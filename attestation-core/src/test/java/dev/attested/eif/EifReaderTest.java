@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.attested.cbor.CborReader;
+import dev.attested.cbor.CborValue;
+import dev.attested.cbor.CborWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -200,6 +203,45 @@ class EifReaderTest {
         bad[bad.length - 1] = (byte) (bad[bad.length - 1] == 0x17 ? 0x16 : 0x17); // last signature byte, still a uint < 24
         Path file = Files.write(dir.resolve("bad.eif"), withCrc(bad));
         assertEquals(EifException.Code.EIF_SIGNATURE_INVALID, assertThrows(EifException.class, () -> EifReader.read(file)).code());
+    }
+
+    /** The signature section of a freshly signed EIF, and the image's PCR0. */
+    private record SignatureSection(byte[] bytes, dev.attested.pcr.Pcr pcr0) {}
+
+    private SignatureSection signedSection() throws Exception {
+        Path[] kc = SigningFixtures.p384(dir);
+        EifSigner signer = EifSigner.fromPem(kc[0], kc[1], SigningFixtures.DURING);
+        Path file = EifWriterTest.synthetic(dir).signer(signer).build().write(dir.resolve("s.eif")).file();
+        EifImage image = EifReader.read(file);
+        EifImage.Section sig = image.sections().stream().filter(x -> x.type() == EifSectionType.SIGNATURE).findFirst().orElseThrow();
+        byte[] all = Files.readAllBytes(file);
+        int from = (int) sig.offset() + EifHeader.SECTION_HEADER_LENGTH;
+        return new SignatureSection(Arrays.copyOfRange(all, from, from + (int) sig.size()), image.measurements().pcr0());
+    }
+
+    /** The section with the first {@code signature} array element equal to {@code old} replaced by the 64 bits {@code bits}. */
+    private static byte[] withSignatureElement(byte[] section, long old, long bits) {
+        CborValue.Array top = (CborValue.Array) CborReader.decode(section);
+        CborValue.MapValue entry = (CborValue.MapValue) top.get(0);
+        List<CborValue> elements = new java.util.ArrayList<>(((CborValue.Array) entry.get("signature")).items());
+        elements.set(elements.indexOf(new CborValue.UnsignedInt(old)), new CborValue.UnsignedInt(bits));
+        java.util.Map<CborValue, CborValue> map = new java.util.LinkedHashMap<>(entry.entries());
+        map.put(CborValue.text("signature"), new CborValue.Array(elements));
+        return CborWriter.encode(new CborValue.Array(List.of(new CborValue.MapValue(map))));
+    }
+
+    @Test
+    void aSignatureByteEncodedAs2To63IsRejectedNotTruncatedToZero() throws Exception {
+        SignatureSection s = signedSection();
+        assertTrue(EifReader.checkSignature(s.bytes(), s.pcr0()).valid(), "the untouched section verifies");
+        // 2^63 truncated to a byte is 0: a reader narrowing signed longs would rebuild the same, valid signature
+        byte[] big = withSignatureElement(s.bytes(), 0, Long.MIN_VALUE);
+        EifException e = assertThrows(EifException.class, () -> EifReader.checkSignature(big, s.pcr0()));
+        assertEquals(EifException.Code.EIF_SIGNATURE_INVALID, e.code());
+        assertTrue(e.getMessage().contains("9223372036854775808"), e.getMessage());
+        byte[] max = withSignatureElement(s.bytes(), 0, -1L);
+        assertEquals(EifException.Code.EIF_SIGNATURE_INVALID,
+                assertThrows(EifException.class, () -> EifReader.checkSignature(max, s.pcr0())).code());
     }
 
     @Test

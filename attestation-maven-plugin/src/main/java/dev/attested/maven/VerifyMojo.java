@@ -22,8 +22,10 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Verifies Nitro Enclaves attestation documents: signature, certificate chain to the AWS root (or {@code root}),
- * time, debug mode and the expected PCRs, nonce, user_data and public_key. Prints a summary, writes a JSON report
- * and fails the build with the error code of any rejected document.
+ * time, debug mode and the expected image (PCRs of the project's manifest, a named manifest, {@code pcrs} or the
+ * releases of an environment), nonce, user_data and public_key. Prints a summary, writes a JSON report and fails
+ * the build with the error code of any rejected document. Without an expected image it refuses to run unless
+ * {@code attestation.anyImage} waives the image check.
  */
 @Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, requiresProject = false, threadSafe = true)
 public class VerifyMojo extends AbstractMojo {
@@ -32,9 +34,25 @@ public class VerifyMojo extends AbstractMojo {
     @Parameter(property = "doc", required = true)
     File doc;
 
-    /** PCR manifest whose PCRs are expected (used when present and {@code pcrs} is not given). */
-    @Parameter(property = "manifest", defaultValue = "${project.build.directory}/attestation/pcr-manifest.json")
+    /**
+     * PCR manifest whose PCRs are expected; it must exist ({@code MANIFEST_NOT_FOUND} otherwise). When not set,
+     * {@code ${project.build.directory}/attestation/pcr-manifest.json} is expected, and the goal refuses to run
+     * without it unless {@code pcrs}, {@code environment} or {@code attestation.anyImage} says what to expect.
+     */
+    @Parameter(property = "manifest")
     File manifest;
+
+    /** The project's build directory, where the default manifest lives ({@code target} under the base directory without a project). */
+    @Parameter(defaultValue = "${project.build.directory}", readonly = true)
+    File buildDirectory;
+
+    /**
+     * Accept documents of any enclave image: the PCRs are NOT checked, and every verdict line says so. Unsafe for
+     * key release; for inspecting documents. Refused together with {@code pcrs}, {@code environment} or
+     * {@code manifest}.
+     */
+    @Parameter(property = "attestation.anyImage", defaultValue = "false")
+    boolean anyImage;
 
     /** Expected PCRs as {@code 0:hex,1:hex,...}; overrides the manifest. */
     @Parameter(property = "pcrs")
@@ -104,24 +122,30 @@ public class VerifyMojo extends AbstractMojo {
             throw new MojoExecutionException("Set -Ddoc=<file or directory> with the attestation document(s) to verify.");
         }
         // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
-        manifest = orDefault(manifest, "target/attestation/pcr-manifest.json");
+        File defaultManifest = new File(orDefault(buildDirectory, "target"), "attestation/pcr-manifest.json");
         report = orDefault(report, "target/attestation/verify-report.json");
         history = orDefault(history, "pcr-history.json");
         VerificationRequest request;
         List<Path> files;
         try {
-            Path manifestPath = manifest != null && Files.isRegularFile(manifest.toPath()) ? manifest.toPath() : null;
-            if (manifestPath != null && (pcrs == null || pcrs.isBlank()) && (environment == null || environment.isBlank())) {
-                getLog().info("Expecting the PCRs of " + manifestPath);
-            }
-            if (environment != null && !environment.isBlank() && (pcrs == null || pcrs.isBlank())) {
-                getLog().info("Expecting the PCRs of any release accepted for " + environment + " in " + history);
-            }
-            request = VerificationRequest.of(manifestPath, history.toPath(), environment, pcrs, nonce, userData,
-                    publicKey, root == null ? null : root.toPath(), at, maxAge, allowDebugMode, clock);
+            request = VerificationRequest.builder()
+                    .manifest(manifest == null ? null : orDefault(manifest, "target/attestation/pcr-manifest.json").toPath())
+                    .defaultManifest(defaultManifest.toPath())
+                    .history(history.toPath()).environment(environment).pcrs(pcrs).anyImage(anyImage)
+                    .nonce(nonce).userData(userData).publicKey(publicKey)
+                    .root(root == null ? null : root.toPath()).at(at).maxAge(maxAge).allowDebugMode(allowDebugMode)
+                    .clock(clock).build();
             files = AttestationDocuments.list(doc.toPath());
         } catch (IllegalArgumentException | PcrManifestException | PcrHistoryException | UncheckedIOException e) {
             throw new MojoExecutionException(e.getMessage(), e);
+        }
+        if (request.expectations().anyImage()) {
+            getLog().warn("attestation.anyImage is set: documents of ANY enclave image are accepted; the PCRs are not "
+                    + "checked. Never release a key on the strength of this verification.");
+            request.ignoredDefaultManifest().ifPresent(p -> getLog().warn("The project's manifest " + p
+                    + " is present but not used because attestation.anyImage is set."));
+        } else {
+            getLog().info("Expecting the PCRs of " + request.imageDescription());
         }
         if (allowDebugMode) {
             getLog().warn("allowDebugMode is set: documents of debug-mode enclaves (readable by the parent) are accepted.");

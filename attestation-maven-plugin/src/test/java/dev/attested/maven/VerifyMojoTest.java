@@ -12,7 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.TreeMap;
+import dev.attested.pcr.Pcr;
+import dev.attested.pcr.PcrHistory;
+import dev.attested.pcr.PcrManifest;
+import dev.attested.pki.SimulatedNitroPki;
+import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,13 +52,23 @@ class VerifyMojoTest {
         report = tmp.resolve("out/verify-report.json");
     }
 
+    /** The goal in a project under {@code tmp} that has no manifest: no image is expected unless a test names one. */
     private VerifyMojo mojo(Path doc) {
         VerifyMojo m = new VerifyMojo();
         m.doc = doc.toFile();
-        m.manifest = tmp.resolve("target/attestation/pcr-manifest.json").toFile();
+        m.buildDirectory = tmp.resolve("target").toFile();
+        m.basedir = tmp.toFile();
+        m.history = tmp.resolve("pcr-history.json").toFile();
         m.report = report.toFile();
         m.at = "now";
         m.maxAge = "PT5M";
+        return m;
+    }
+
+    /** As {@link #mojo(Path)}, accepting any image explicitly (these tests are about the documents, not the image). */
+    private VerifyMojo anyImage(Path doc) {
+        VerifyMojo m = mojo(doc);
+        m.anyImage = true;
         return m;
     }
 
@@ -60,7 +78,7 @@ class VerifyMojoTest {
 
     @Test
     void directoryOfRealDocumentsVerifiesAtTheirOwnTimestampsWithAllowDebugMode() throws Exception {
-        VerifyMojo m = mojo(docs);
+        VerifyMojo m = anyImage(docs);
         m.at = "document";
         m.allowDebugMode = true;
         m.execute();
@@ -75,11 +93,15 @@ class VerifyMojoTest {
         }
         assertEquals("i-020b6af9246d90e92-enc0183d09086c24190", r.get("results").get(1).get("document").get("moduleId").asText());
         assertEquals(EVERVAULT_PCR0, r.get("results").get(1).get("document").get("pcrs").get("0").asText());
+        assertFalse(r.get("image").get("checked").asBoolean(), "anyImage: the report says the image was not checked");
+        for (JsonNode res : r.get("results")) {
+            assertEquals("NOT checked (anyImage)", res.get("image").get("status").asText());
+        }
     }
 
     @Test
     void debugDocumentFailsTheBuildWithDebugModeAndTheReportListsEveryVerdict() throws Exception {
-        VerifyMojo m = mojo(docs);
+        VerifyMojo m = anyImage(docs);
         m.at = "document";
         MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
         assertTrue(e.getMessage().contains("DEBUG_MODE"), e.getMessage());
@@ -91,7 +113,7 @@ class VerifyMojoTest {
 
     @Test
     void realDocumentsAreRejectedTodayAsExpired() throws Exception {
-        VerifyMojo m = mojo(docs);
+        VerifyMojo m = anyImage(docs);
         m.allowDebugMode = true;
         MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
         assertTrue(e.getMessage().startsWith("4 of 4"), e.getMessage());
@@ -129,7 +151,7 @@ class VerifyMojoTest {
         Path dir = Files.createDirectories(tmp.resolve("encodings"));
         Files.writeString(dir.resolve("doc.hex"), HexFormat.of().formatHex(raw) + "\n", StandardCharsets.US_ASCII);
         Files.write(dir.resolve("doc.cbor"), raw);
-        VerifyMojo m = mojo(dir);
+        VerifyMojo m = anyImage(dir);
         m.at = "2025-04-15T03:00:00Z";
         m.publicKey = "e8e62201dbe293b703c759f653107acbc2c911fa1d2e66f2c747bec95971a2af";
         m.execute();
@@ -138,7 +160,7 @@ class VerifyMojoTest {
 
     @Test
     void nonceMismatchFailsWithItsCode() {
-        VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
+        VerifyMojo m = anyImage(docs.resolve(FIXTURES[1]));
         m.at = "document";
         m.nonce = "00".repeat(256);
         MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
@@ -151,7 +173,7 @@ class VerifyMojoTest {
         dev.attested.pki.SimulatedNitroPki pki = dev.attested.pki.SimulatedNitroPki.create(java.time.Instant.parse("2020-01-01T00:00:00Z"), 1);
         Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder().encodeToString(pki.root().getEncoded()) + "\n-----END CERTIFICATE-----\n");
-        VerifyMojo m = mojo(docs.resolve(FIXTURES[2]));
+        VerifyMojo m = anyImage(docs.resolve(FIXTURES[2]));
         m.at = "document";
         m.root = pem.toFile();
         MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
@@ -160,10 +182,10 @@ class VerifyMojoTest {
 
     @Test
     void badOptionsAreConfigurationErrors() {
-        VerifyMojo m = mojo(docs);
+        VerifyMojo m = anyImage(docs);
         m.at = "yesterday";
         assertThrows(MojoExecutionException.class, m::execute);
-        VerifyMojo missing = mojo(tmp.resolve("nope.b64"));
+        VerifyMojo missing = anyImage(tmp.resolve("nope.b64"));
         assertThrows(MojoExecutionException.class, missing::execute);
     }
 
@@ -172,8 +194,9 @@ class VerifyMojoTest {
         VerifyMojo m = mojo(docs.resolve(FIXTURES[3]));
         m.at = "document";
         m.report = new File("${project.basedir}/target/attestation/verify-report.json");
-        m.manifest = new File("${project.basedir}/target/attestation/pcr-manifest.json");
+        m.buildDirectory = new File("${project.build.directory}");
         m.basedir = tmp.toFile();
+        m.anyImage = true;
         m.execute();
         assertTrue(Files.isRegularFile(tmp.resolve("target/attestation/verify-report.json")));
     }
@@ -188,11 +211,146 @@ class VerifyMojoTest {
 
     @Test
     void noPartialReportIsLeftBehind() throws Exception {
-        VerifyMojo m = mojo(docs);
+        VerifyMojo m = anyImage(docs);
         m.at = "document";
         m.allowDebugMode = true;
         m.execute();
         File[] leftovers = report.getParent().toFile().listFiles((d, n) -> n.endsWith(".tmp"));
         assertEquals(0, leftovers.length);
+    }
+
+    // ---- the expected image must be named or waived --------------------------------------------------------------
+
+    @Test
+    void aNamedManifestThatDoesNotExistFailsWithManifestNotFound() {
+        VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
+        m.at = "document";
+        m.manifest = tmp.resolve("target/attestation/pcr-manifset.json").toFile(); // mistyped
+        MojoExecutionException e = assertThrows(MojoExecutionException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND: no PCR manifest at"), e.getMessage());
+        assertFalse(Files.exists(report), "nothing was verified, so no report");
+    }
+
+    @Test
+    void withoutTheDefaultManifestTheGoalRefusesUnlessAnyImage() throws Exception {
+        VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
+        m.at = "document";
+        MojoExecutionException e = assertThrows(MojoExecutionException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND") && e.getMessage().contains("attestation.anyImage=true"),
+                e.getMessage());
+        assertFalse(Files.exists(report));
+        VerifyMojo any = anyImage(docs.resolve(FIXTURES[1]));
+        any.at = "document";
+        CapturingLog log = new CapturingLog();
+        any.setLog(log);
+        any.execute();
+        assertTrue(log.lines.contains("  verdict     OK (image: NOT checked (anyImage))"), String.join("\n", log.lines));
+        assertTrue(log.warnings.stream().anyMatch(w -> w.contains("ANY enclave image")), String.join("\n", log.warnings));
+    }
+
+    @Test
+    void anEnvironmentWithoutItsHistoryFailsWithHistoryNotFound() {
+        VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
+        m.environment = "prod";
+        MojoExecutionException e = assertThrows(MojoExecutionException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("HISTORY_NOT_FOUND"), e.getMessage());
+    }
+
+    @Test
+    void anyImageWithNamedPcrsIsAConfigurationError() {
+        VerifyMojo m = anyImage(docs.resolve(FIXTURES[1]));
+        m.pcrs = "0:" + EVERVAULT_PCR0;
+        assertThrows(MojoExecutionException.class, m::execute);
+    }
+
+    @Test
+    void aManifestDocumentSaysItWasCheckedAgainstTheManifest() throws Exception {
+        Path manifest = tmp.resolve("target/attestation/pcr-manifest.json");
+        Files.createDirectories(manifest.getParent());
+        Files.writeString(manifest, "{\"schemaVersion\":1,\"hashAlgorithm\":\"SHA384\",\"pcrs\":{\"0\":\"" + EVERVAULT_PCR0 + "\"}}");
+        VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
+        m.at = "document";
+        CapturingLog log = new CapturingLog();
+        m.setLog(log);
+        m.execute();
+        JsonNode res = report().get("results").get(0);
+        assertTrue(res.get("image").get("checked").asBoolean());
+        assertTrue(res.get("image").get("release").asText().startsWith("manifest "), res.toString());
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("  verdict     OK (image: checked against manifest ")),
+                String.join("\n", log.lines));
+    }
+
+    /** Issue 13: with two accepted releases, a document of the older one is reported against the older one. */
+    @Test
+    void aDocumentOfTheOlderOfTwoAcceptedReleasesIsReportedAgainstThatRelease() throws Exception {
+        SimulatedNitroPki pki = SimulatedNitroPki.create(java.time.Instant.parse("2026-01-01T00:00:00Z"), 5);
+        Path pem = tmp.resolve("root.pem");
+        Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder().encodeToString(pki.root().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        PcrHistory h = PcrHistory.empty().append("prod", PcrHistory.Release.of("1.0", manifest("v1")))
+                .append("prod", PcrHistory.Release.of("1.1", manifest("v11")));
+        h.write(tmp.resolve("pcr-history.json"));
+        var b = pki.documentBuilder();
+        release("v1").forEach(b::pcr);
+        Path doc = Files.writeString(tmp.resolve("older.b64"), Base64.getEncoder().encodeToString(b.sign()));
+        VerifyMojo m = mojo(doc);
+        m.at = "document";
+        m.root = pem.toFile();
+        m.environment = "prod";
+        CapturingLog log = new CapturingLog();
+        m.setLog(log);
+        m.execute();
+        String all = String.join("\n", log.lines);
+        assertFalse(all.contains("MISMATCH"), all);
+        assertTrue(log.lines.contains("  verdict     OK (image: checked against release 1.0 (prod))"), all);
+        for (int i = 0; i < 3; i++) {
+            String hex = release("v1").get(i).hex();
+            assertTrue(log.lines.contains(String.format("  PCR%-2d  %s  match", i, hex)), all);
+        }
+        JsonNode res = report().get("results").get(0);
+        assertEquals("release 1.0 (prod)", res.get("image").get("release").asText());
+        assertEquals("release 1.0 (prod)", res.get("pcrCheckAgainst").asText());
+        res.get("pcrCheck").forEach(n -> assertEquals("match", n.asText()));
+    }
+
+    @Test
+    void aHugeDocumentFileIsRejectedAsTooLarge() throws Exception {
+        Path huge = tmp.resolve("huge.b64");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            raf.setLength(500L * 1024 * 1024); // sparse
+        }
+        VerifyMojo m = anyImage(huge);
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertTrue(e.getMessage().contains("DOCUMENT_TOO_LARGE"), e.getMessage());
+        assertEquals("DOCUMENT_TOO_LARGE", report().get("results").get(0).get("code").asText());
+    }
+
+    private static TreeMap<Integer, Pcr> release(String label) {
+        TreeMap<Integer, Pcr> pcrs = new TreeMap<>();
+        for (int i = 0; i < 3; i++) {
+            pcrs.put(i, Pcr.ofContent((label + i).getBytes(StandardCharsets.UTF_8)));
+        }
+        return pcrs;
+    }
+
+    private static PcrManifest manifest(String label) {
+        return PcrManifest.of(new PcrManifest.Eif("app-" + label + ".eif", "ab".repeat(32), 1), release(label), null,
+                new TreeMap<>(), "console=ttyS0", "native", "x86_64", new TreeMap<>(), "2026-01-01T00:00:00Z");
+    }
+
+    /** Keeps what the goal logs. */
+    static final class CapturingLog extends SystemStreamLog {
+        final List<String> lines = new ArrayList<>();
+        final List<String> warnings = new ArrayList<>();
+
+        @Override
+        public void info(CharSequence content) {
+            lines.add(content.toString());
+        }
+
+        @Override
+        public void warn(CharSequence content) {
+            warnings.add(content.toString());
+        }
     }
 }

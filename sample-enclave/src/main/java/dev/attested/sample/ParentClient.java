@@ -24,6 +24,9 @@ import java.util.function.Consumer;
  * checks the enclave's receipt. Nothing is sent before the document has verified.
  */
 public final class ParentClient {
+    /** How the accepted image (the EIF's PCR manifest) is named in the verifier's answers and messages. */
+    static final String EXPECTED_IMAGE = "manifest";
+
     private final Transport transport;
     private final AttestationVerifier verifier;
     private final SortedMap<Integer, Pcr> expectedPcrs;
@@ -55,9 +58,10 @@ public final class ParentClient {
             byte[] document = Protocol.expect(c.input(), Protocol.DOCUMENT);
             log.accept("parent: received a " + document.length + "-byte attestation document; verifying");
             VerifiedAttestation verified = verifier.verify(document,
-                    Expectations.builder().pcrs(expectedPcrs).nonce(nonce).build());
-            log.accept("parent: verified: module " + verified.moduleId() + ", PCRs " + expectedPcrs.keySet()
-                    + " match the manifest, nonce matches, signed at " + verified.timestamp());
+                    Expectations.builder().pcrs(EXPECTED_IMAGE, expectedPcrs).nonce(nonce).build());
+            log.accept("parent: verified: module " + verified.moduleId() + ", PCRs " + verified.matchedPcrs().keySet()
+                    + " match the " + verified.matchedRelease().orElseThrow() + ", nonce matches, signed at "
+                    + verified.timestamp());
             byte[] spki = verified.publicKey().orElseThrow(() -> new IOException(
                     "the verified document carries no public_key; this enclave cannot receive secrets"));
             PublicKey key = rsaKey(spki);
