@@ -239,9 +239,10 @@ public final class KeyPolicyLinter {
     }
 
     private void lintAllowPaths(Statement s, String label, Requirement req, Set<String> sensitive, List<LintFinding> out) {
-        List<String> who = principals(s);
         boolean anyone = isAnyone(s);
-        boolean root = !anyone && who.stream().anyMatch(p -> ACCOUNT_ROOT.matcher(p).matches());
+        List<String> roots = anyone ? List.of() : principals(s).stream().filter(p -> ACCOUNT_ROOT.matcher(p).matches()).toList();
+        // A statement may name the account root next to other principals: each part is judged by its own rule.
+        boolean others = anyone || s.principal() == null || principals(s).size() > roots.size();
         List<String> plaintext = new ArrayList<>();
         if (!req.required()) {
             sensitive.stream().filter(a -> IamPatterns.actionApplies(s, a)).forEach(plaintext::add);
@@ -251,25 +252,28 @@ public final class KeyPolicyLinter {
             out.add(new LintFinding(LintRule.ANYONE_REWRITES_POLICY, Severity.ERROR, label, describe(s)
                     + " may call kms:PutKeyPolicy: anyone can replace this policy with one that grants them Decrypt."));
         }
-        if (root && (!plaintext.isEmpty() || !grants.isEmpty())) {
+        if (!roots.isEmpty() && (!plaintext.isEmpty() || !grants.isEmpty())) {
             List<String> all = new ArrayList<>(plaintext);
             all.addAll(grants);
             // Decrypt, DeriveSharedSecret, grants and ReEncrypt reach existing data; GenerateDataKey(Pair)/GenerateRandom only
             // mint new material and ReplicateKey needs a multi-region key (the spec's recommended root statement keeps them): a warning.
             boolean critical = all.stream().anyMatch(ROOT_CRITICAL::contains);
             out.add(new LintFinding(LintRule.ROOT_PLAINTEXT, critical ? Severity.ERROR : Severity.WARNING, label,
-                    "the account root is allowed " + all + " without attestation: any IAM principal of the account whose identity "
-                            + "policy allows it (the parent instance role included) gets plaintext outside the enclave."));
+                    "the account root " + (roots.size() == 1 ? roots.get(0) : roots) + " is allowed " + all + " without attestation: any IAM "
+                            + "principal of the account whose identity policy allows it (the parent instance role included) gets plaintext "
+                            + "outside the enclave."));
+        }
+        if (!others) {
             return;
         }
         if (!plaintext.isEmpty()) {
-            out.add(new LintFinding(LintRule.UNATTESTED_ALLOW, Severity.ERROR, label, describe(s) + " may call " + plaintext
+            out.add(new LintFinding(LintRule.UNATTESTED_ALLOW, Severity.ERROR, label, describeOthers(s, roots) + " may call " + plaintext
                     + " without an attestation document" + (hasAttestationKey(s) ? " (its attestation conditions all hold when the key is absent)" : "")
                     + "; this short-circuits the attested statement."));
         }
         if (!grants.isEmpty()) {
             out.add(new LintFinding(LintRule.GRANT_OR_REENCRYPT, Severity.ERROR, label,
-                    describe(s) + " may call " + grants + ", a path to plaintext that no attestation condition guards."));
+                    describeOthers(s, roots) + " may call " + grants + ", a path to plaintext that no attestation condition guards."));
         }
     }
 
@@ -515,6 +519,14 @@ public final class KeyPolicyLinter {
 
     private static String describe(Statement s) {
         return s.notPrincipal() != null ? "every principal except " + principals(s.notPrincipal()) : principals(s).toString();
+    }
+
+    /** The statement's principals other than account roots (reported by their own rule). */
+    private static String describeOthers(Statement s, List<String> roots) {
+        if (s.notPrincipal() != null || roots.isEmpty()) {
+            return describe(s);
+        }
+        return principals(s).stream().filter(p -> !roots.contains(p)).toList().toString();
     }
 
     static List<String> principals(Statement s) {

@@ -511,4 +511,16 @@ class KeyPolicyLinterTest {
         assertTrue(e.getMessage().contains("KMS-ROOT-PLAINTEXT [Enable IAM User Permissions]"), e.getMessage());
         assertEquals(List.of(), new KeyPolicyLinter().check(policy(NARROW_ROOT, good())));
     }
+
+    @Test
+    void aRoleNamedNextToTheAccountRootIsJudgedAsARoleNotAsTheRoot() {
+        // For the root, GenerateDataKey is only a warning; for the parent's role in the same statement it is an error.
+        String both = "{\"Sid\":\"Both\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::111122223333:root\",\"" + ROLE + "\"]},"
+                + "\"Action\":\"kms:GenerateDataKey\",\"Resource\":\"*\"}";
+        List<LintFinding> f = lint(NARROW_ROOT, good(), both);
+        assertEquals(LintRule.Severity.WARNING, only(LintRule.ROOT_PLAINTEXT, f).severity());
+        LintFinding role = only(LintRule.UNATTESTED_ALLOW, f);
+        assertTrue(role.isError());
+        assertTrue(role.message().startsWith("[" + ROLE + "] may call [kms:GenerateDataKey]"), role.message());
+    }
 }
