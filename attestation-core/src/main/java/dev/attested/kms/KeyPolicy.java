@@ -1,6 +1,7 @@
 package dev.attested.kms;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -38,7 +39,9 @@ public record KeyPolicy(String version, String id, List<Statement> statements, b
     private static final Set<String> TOP = Set.of("Version", "Id", "Statement");
     private static final Set<String> STATEMENT = Set.of("Sid", "Effect", "Principal", "NotPrincipal", "Action",
             "NotAction", "Resource", "NotResource", "Condition");
-    static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    /** Duplicate keys are refused: which duplicate IAM honours is not ours to guess, and the linter must see what KMS sees. */
+    static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     public KeyPolicy {
         statements = List.copyOf(statements);

@@ -64,9 +64,11 @@ public final class KeyPolicyGenerator {
     }
 
     /**
-     * Generates the policy.
+     * Generates the policy and lints it: a policy with lint errors (e.g. from an edited template that re-opens a
+     * bypass) is refused, never returned.
      *
-     * @throws KeyPolicyException INVALID_INPUT, DEBUG_PCR_REFUSED, PIN_UNAVAILABLE or TEMPLATE_INVALID
+     * @throws KeyPolicyException INVALID_INPUT, DEBUG_PCR_REFUSED, PIN_UNAVAILABLE, TEMPLATE_INVALID, or LINT_FAILED
+     *         carrying the findings
      */
     public GeneratedKeyPolicy generate() {
         if (releases.isEmpty()) {
@@ -106,7 +108,8 @@ public final class KeyPolicyGenerator {
         List<String> reasons = new ArrayList<>();
         add(statements, reasons, "account-root.json", common,
                 "the account root keeps key management through IAM but not Decrypt, ReEncrypt*, DeriveSharedSecret, "
-                        + "CreateGrant or the attested actions, so no IAM policy can obtain plaintext around the attestation condition");
+                        + "CreateGrant, GenerateDataKey(Pair), ReplicateKey or the attested actions, so no IAM policy can obtain "
+                        + "plaintext around the attestation condition");
         if (!admins.isEmpty()) {
             Map<String, JsonNode> v = new LinkedHashMap<>(common);
             v.put("adminArns", array(admins));
@@ -156,7 +159,8 @@ public final class KeyPolicyGenerator {
         }
         warnings.add("Residual risk: whoever may call kms:PutKeyPolicy (the key administrators, and through the account root any IAM "
                 + "principal allowed it) can remove the attestation requirement. Restrict it and alert on PutKeyPolicy in CloudTrail.");
-        return new GeneratedKeyPolicy(KeyPolicy.of(statements), reasons, helpers, warnings);
+        return new GeneratedKeyPolicy(KeyPolicy.of(statements), reasons, helpers, warnings,
+                allowDebugMode ? KeyPolicyLinter.allowingDebugMode() : new KeyPolicyLinter());
     }
 
     private Map<String, String> conditionsFor(PcrManifest m, List<String> warnings) {
@@ -343,9 +347,20 @@ public final class KeyPolicyGenerator {
             return this;
         }
 
+        /**
+         * The measurements every attested statement pins. At least one must measure the enclave's code
+         * ({@link MeasurementPin#IMAGE} or {@link MeasurementPin#SIGNER}); ROLE and INSTANCE only add the parent.
+         *
+         * @throws KeyPolicyException {@code NO_CODE_PIN} for a set without a code measurement
+         */
         public Builder pins(Set<MeasurementPin> pins) {
             if (pins.isEmpty()) {
                 throw input("no measurement to pin.");
+            }
+            if (pins.stream().noneMatch(MeasurementPin::measuresCode)) {
+                throw new KeyPolicyException(KeyPolicyException.Code.NO_CODE_PIN, "pins " + pins.stream().map(p -> p.name().toLowerCase(
+                        java.util.Locale.ROOT)).toList() + " measure no code: PCR3 (role) and PCR4 (instance) identify the parent, so the parent "
+                        + "could build an enclave image of its own, or start any image in debug mode, and receive the plaintext.");
             }
             this.pins = EnumSet.copyOf(pins);
             return this;

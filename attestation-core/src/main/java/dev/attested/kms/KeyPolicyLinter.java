@@ -2,23 +2,70 @@ package dev.attested.kms;
 
 import dev.attested.kms.LintRule.Severity;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Checks a key policy for the mistakes that make an attestation condition ineffective or never matching
- * (KMS.md §8 generator rules, §9 common mistakes). Works on generated and hand-written policies alike.
+ * Checks a key policy for every construct that lets a principal obtain plaintext without a valid attestation of
+ * the intended code, and for the mistakes that make an attestation condition never match (KMS.md §8 generator
+ * rules, §9 common mistakes). Works on generated and hand-written policies alike.
+ *
+ * <p>The linter fails closed: a statement counts as attested only when one of its conditions is false for a
+ * request without an attestation document, and as pinning code only when it compares ImageSha384/PCR0, PCR8, or
+ * PCR1 and PCR2 together with exact, non-zero values. Every Allow is assumed to apply to this key whatever its
+ * {@code Resource}. A construct the linter cannot judge (an unknown condition operator, a statement without a
+ * principal) is an error, never silence.
  */
 public final class KeyPolicyLinter {
     private static final Pattern HEX96 = Pattern.compile("[0-9a-fA-F]{96}");
     private static final Pattern ACCOUNT_ROOT = Pattern.compile("arn:[a-z-]+:iam::\\d{12}:root|\\d{12}");
-    /** Actions that hand out plaintext or a decrypt capability without being attestable. */
-    private static final List<String> GRANT_OR_REENCRYPT = List.of("kms:CreateGrant", "kms:ReEncryptFrom");
+    private static final Pattern ROLE_ARN = Pattern.compile("arn:[a-z-]+:iam::\\d{12}:role/.+");
+    /** Plaintext of data encrypted earlier: reachable with these actions alone. */
+    private static final List<String> EXISTING_PLAINTEXT = List.of("kms:Decrypt", "kms:DeriveSharedSecret");
+    /** Return new plaintext key material (a data key, a private key) to a caller without a Recipient. */
+    private static final List<String> NEW_KEY_MATERIAL = List.of("kms:GenerateDataKey", "kms:GenerateDataKeyPair");
+    /**
+     * Paths to plaintext that no key-policy condition guards: a grant is evaluated without the key policy's
+     * conditions, ReEncrypt decrypts under this key, a replica of a multi-region key gets a policy of its own.
+     */
+    private static final List<String> GRANT_OR_REENCRYPT = List.of("kms:CreateGrant", "kms:ReEncryptFrom", "kms:ReplicateKey");
+    /** For the account root, only these reach existing plaintext; ReplicateKey only matters for multi-region keys. */
+    private static final Set<String> ROOT_CRITICAL = Set.of("kms:Decrypt", "kms:DeriveSharedSecret", "kms:CreateGrant", "kms:ReEncryptFrom");
     private static final List<String> NON_ATTESTED_SAMPLES = List.of("kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
             "kms:GenerateDataKeyWithoutPlaintext", "kms:GenerateDataKeyPairWithoutPlaintext", "kms:Sign", "kms:Verify",
             "kms:GenerateMac", "kms:CreateGrant", "kms:DescribeKey", "kms:GetKeyPolicy", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion");
+    /** Condition operators IAM defines (without the IfExists suffix and the ForAnyValue:/ForAllValues: prefix). */
+    private static final Set<String> STRING_OPERATORS = Set.of("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase",
+            "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike");
+    private static final Set<String> OTHER_OPERATORS = Set.of("NumericEquals", "NumericNotEquals", "NumericLessThan",
+            "NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals", "DateNotEquals", "DateLessThan",
+            "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress", "NotIpAddress",
+            "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null");
+    private static final Set<String> PRINCIPAL_TYPES = Set.of("AWS", "Service", "Federated", "CanonicalUser");
+
+    private final boolean allowDebugMode;
+
+    /** A linter for production keys: all-zero image PCRs and PCR8 are errors. */
+    public KeyPolicyLinter() {
+        this(false);
+    }
+
+    private KeyPolicyLinter(boolean allowDebugMode) {
+        this.allowDebugMode = allowDebugMode;
+    }
+
+    /**
+     * A linter for development keys: all-zero PCR0/1/2/8 (what every debug-mode enclave reports, memory readable by
+     * the parent) are warnings instead of errors and count as pinned. Never for production data.
+     */
+    public static KeyPolicyLinter allowingDebugMode() {
+        return new KeyPolicyLinter(true);
+    }
 
     /** Lints a policy; findings are in statement order. */
     public List<LintFinding> lint(KeyPolicy policy) {
@@ -27,8 +74,9 @@ public final class KeyPolicyLinter {
             out.add(new LintFinding(LintRule.VERSION, LintRule.VERSION.severity(), "policy",
                     "Version is " + policy.version() + ", expected 2012-10-17."));
         }
-        // Plaintext of existing data: Decrypt and DeriveSharedSecret always, plus whatever the policy attests.
-        java.util.Set<String> sensitive = new java.util.LinkedHashSet<>(List.of("kms:Decrypt", "kms:DeriveSharedSecret"));
+        // Plaintext without a Recipient: Decrypt, DeriveSharedSecret, GenerateDataKey(Pair), plus whatever the policy attests.
+        Set<String> sensitive = new LinkedHashSet<>(EXISTING_PLAINTEXT);
+        sensitive.addAll(NEW_KEY_MATERIAL);
         for (Statement s : policy.statements()) {
             if (s.effect() == Statement.Effect.ALLOW && hasAttestationKey(s)) {
                 RecipientAttestation.ACTIONS.stream().filter(a -> IamPatterns.actionApplies(s, a)).forEach(sensitive::add);
@@ -38,13 +86,14 @@ public final class KeyPolicyLinter {
         for (int i = 0; i < policy.statements().size(); i++) {
             Statement s = policy.statements().get(i);
             String label = s.label(i);
-            boolean attested = hasAttestationKey(s);
+            Requirement req = requirement(s);
+            lintPrincipalShape(s, label, out);
             if (s.effect() == Statement.Effect.ALLOW) {
-                anyAttested |= attested && positiveAttestationCondition(s);
-                lintAllowPaths(s, label, attested, sensitive, out);
+                anyAttested |= req.required();
+                lintAllowPaths(s, label, req, sensitive, out);
             }
-            if (attested) {
-                lintAttestedStatement(s, label, out);
+            if (hasAttestationKey(s)) {
+                lintAttestedStatement(s, label, req, out);
             }
             lintConditions(s, label, out);
         }
@@ -55,48 +104,180 @@ public final class KeyPolicyLinter {
         return out;
     }
 
+    /**
+     * Lints {@code policy} and returns its findings, none of them an error.
+     *
+     * @throws KeyPolicyException {@code LINT_FAILED}, carrying all findings, when any finding is an error
+     */
+    public List<LintFinding> check(KeyPolicy policy) {
+        List<LintFinding> findings = lint(policy);
+        requireNoErrors(findings);
+        return findings;
+    }
+
     /** True when any finding is an error. */
     public static boolean hasErrors(List<LintFinding> findings) {
         return findings.stream().anyMatch(LintFinding::isError);
     }
 
-    private void lintAllowPaths(Statement s, String label, boolean attested, java.util.Set<String> sensitive, List<LintFinding> out) {
-        boolean root = principals(s).stream().anyMatch(p -> ACCOUNT_ROOT.matcher(p).matches());
-        List<String> plaintext = new ArrayList<>();
-        for (String a : sensitive) {
-            if (IamPatterns.actionApplies(s, a)) {
-                plaintext.add(a);
-            }
-        }
-        List<String> grants = new ArrayList<>();
-        for (String a : GRANT_OR_REENCRYPT) {
-            if (IamPatterns.actionApplies(s, a)) {
-                grants.add(a);
-            }
-        }
-        if (root && (!plaintext.isEmpty() && !attested || !grants.isEmpty())) {
-            List<String> all = new ArrayList<>(attested ? List.of() : plaintext);
-            all.addAll(grants);
-            // Decrypt, DeriveSharedSecret, grants and ReEncrypt reach existing data; the other attested actions only
-            // mint new keys/randomness (the spec's recommended root statement does not exclude them): a warning.
-            boolean critical = all.stream().anyMatch(a -> a.equals("kms:Decrypt") || a.equals("kms:DeriveSharedSecret")
-                    || GRANT_OR_REENCRYPT.contains(a));
-            out.add(new LintFinding(LintRule.ROOT_PLAINTEXT, critical ? Severity.ERROR : Severity.WARNING, label,
-                    "the account root is allowed " + all + " without attestation: any IAM principal of the account whose identity "
-                            + "policy allows it (the parent instance role included) gets plaintext outside the enclave."));
-            return;
-        }
-        if (!plaintext.isEmpty() && !attested) {
-            out.add(new LintFinding(LintRule.UNATTESTED_ALLOW, Severity.ERROR, label,
-                    principals(s) + " may call " + plaintext + " without an attestation document; this short-circuits the attested statement."));
-        }
-        if (!grants.isEmpty()) {
-            out.add(new LintFinding(LintRule.GRANT_OR_REENCRYPT, Severity.ERROR, label,
-                    principals(s) + " may call " + grants + ", a path to plaintext that no attestation condition guards."));
+    /**
+     * The rule every caller applies before a policy is written or put on a key: no lint errors.
+     *
+     * @throws KeyPolicyException {@code LINT_FAILED}, carrying all findings, when any finding is an error
+     */
+    public static void requireNoErrors(List<LintFinding> findings) {
+        if (hasErrors(findings)) {
+            throw KeyPolicyException.lintFailed(findings);
         }
     }
 
-    private void lintAttestedStatement(Statement s, String label, List<LintFinding> out) {
+    // ---- what a statement's conditions require of the request ------------------------------------------------
+
+    /**
+     * @param required true when some condition is false for a request without an attestation document
+     * @param pinned   the code measurements (0 = ImageSha384/PCR0, 1, 2, 8) compared exactly with non-zero values
+     */
+    private record Requirement(boolean required, Set<Integer> pinned) {
+        boolean pinsCode() {
+            return pinned.contains(0) || pinned.contains(8) || pinned.contains(1) && pinned.contains(2);
+        }
+    }
+
+    /** A condition operator taken apart: {@code ForAnyValue:StringEqualsIgnoreCaseIfExists} → set, base, ifExists. */
+    private record Operator(String text, String set, String base, boolean ifExists) {
+        static Operator parse(String text) {
+            String op = text;
+            String set = "";
+            int colon = op.indexOf(':');
+            if (colon >= 0) {
+                set = op.substring(0, colon);
+                op = op.substring(colon + 1);
+            }
+            boolean ifExists = op.endsWith("IfExists") && !op.equals("IfExists");
+            String base = ifExists ? op.substring(0, op.length() - "IfExists".length()) : op;
+            return new Operator(text, set, base, ifExists);
+        }
+
+        boolean known() {
+            boolean setOk = set.isEmpty() || set.equals("ForAnyValue") || set.equals("ForAllValues");
+            boolean baseOk = STRING_OPERATORS.contains(base) || OTHER_OPERATORS.contains(base);
+            return setOk && baseOk && !(ifExists && base.equals("Null"));
+        }
+
+        boolean negated() {
+            return base.startsWith("StringNot") || base.startsWith("ArnNot") || base.startsWith("NumericNot")
+                    || base.startsWith("DateNot") || base.equals("NotIpAddress");
+        }
+
+        boolean like() {
+            return base.equals("StringLike") || base.equals("StringNotLike");
+        }
+
+        /** False for a request in which the key is absent (IAM: IfExists, ForAllValues and negated operators are true). */
+        boolean falseWhenAbsent(Values values) {
+            if (!known() || ifExists || set.equals("ForAllValues")) {
+                return false;
+            }
+            if (base.equals("Null")) {
+                return values.list().stream().noneMatch(v -> v.equalsIgnoreCase("true"))
+                        && values.list().stream().allMatch(v -> v.equalsIgnoreCase("false"));
+            }
+            return !negated();
+        }
+    }
+
+    private Requirement requirement(Statement s) {
+        boolean required = false;
+        Set<Integer> pinned = new TreeSet<>();
+        for (Map.Entry<String, Map<String, Values>> op : s.condition().entrySet()) {
+            Operator o = Operator.parse(op.getKey());
+            for (Map.Entry<String, Values> k : op.getValue().entrySet()) {
+                if (!RecipientAttestation.isKey(k.getKey()) || !o.falseWhenAbsent(k.getValue())) {
+                    continue;
+                }
+                required = true;
+                boolean exact = o.base.equals("StringEquals") || o.base.equals("StringEqualsIgnoreCase") || o.base.equals("StringLike");
+                boolean values = k.getValue().list().stream().allMatch(v -> HEX96.matcher(v).matches() && (allowDebugMode || !allZero(v)));
+                if (exact && values) {
+                    int index = RecipientAttestation.pcrIndex(k.getKey()).getAsInt();
+                    if (index == 0 || index == 1 || index == 2 || index == 8) {
+                        pinned.add(index);
+                    }
+                }
+            }
+        }
+        return new Requirement(required, pinned);
+    }
+
+    // ---- who may do what without attestation ------------------------------------------------------------------
+
+    private void lintPrincipalShape(Statement s, String label, List<LintFinding> out) {
+        if (s.principal() == null && s.notPrincipal() == null) {
+            out.add(new LintFinding(LintRule.UNSUPPORTED_CONSTRUCT, Severity.ERROR, label,
+                    "the statement names no Principal; KMS key policy statements must (the linter cannot tell whom it applies to)."));
+        }
+        for (Principal p : new Principal[] {s.principal(), s.notPrincipal()}) {
+            if (p instanceof Principal.Named n) {
+                for (String type : n.byType().keySet()) {
+                    if (!PRINCIPAL_TYPES.contains(type)) {
+                        out.add(new LintFinding(LintRule.UNSUPPORTED_CONSTRUCT, Severity.ERROR, label,
+                                "principal type \"" + type + "\" is not one of " + new TreeSet<>(PRINCIPAL_TYPES) + "."));
+                    }
+                }
+            }
+        }
+        if (s.effect() == Statement.Effect.ALLOW && s.notPrincipal() != null) {
+            out.add(new LintFinding(LintRule.NOT_PRINCIPAL_ALLOW, Severity.ERROR, label,
+                    "NotPrincipal in an Allow grants every principal of every AWS account except " + principals(s.notPrincipal())
+                            + " (any account can run the same reproducible image)."));
+        }
+        if (s.effect() == Statement.Effect.ALLOW && s.notResource() != null) {
+            out.add(new LintFinding(LintRule.NOT_RESOURCE_ALLOW, Severity.ERROR, label,
+                    "NotResource in an Allow: a key policy's only resource is the key itself, so the statement applies to it unless "
+                            + s.notResource().list() + " happens to name it; the linter assumes it does apply."));
+        }
+    }
+
+    private void lintAllowPaths(Statement s, String label, Requirement req, Set<String> sensitive, List<LintFinding> out) {
+        boolean anyone = isAnyone(s);
+        List<String> roots = anyone ? List.of() : principals(s).stream().filter(p -> ACCOUNT_ROOT.matcher(p).matches()).toList();
+        // A statement may name the account root next to other principals: each part is judged by its own rule.
+        boolean others = anyone || s.principal() == null || principals(s).size() > roots.size();
+        List<String> plaintext = new ArrayList<>();
+        if (!req.required()) {
+            sensitive.stream().filter(a -> IamPatterns.actionApplies(s, a)).forEach(plaintext::add);
+        }
+        List<String> grants = GRANT_OR_REENCRYPT.stream().filter(a -> IamPatterns.actionApplies(s, a)).toList();
+        if (anyone && IamPatterns.actionApplies(s, "kms:PutKeyPolicy")) {
+            out.add(new LintFinding(LintRule.ANYONE_REWRITES_POLICY, Severity.ERROR, label, describe(s)
+                    + " may call kms:PutKeyPolicy: anyone can replace this policy with one that grants them Decrypt."));
+        }
+        if (!roots.isEmpty() && (!plaintext.isEmpty() || !grants.isEmpty())) {
+            List<String> all = new ArrayList<>(plaintext);
+            all.addAll(grants);
+            // Decrypt, DeriveSharedSecret, grants and ReEncrypt reach existing data; GenerateDataKey(Pair)/GenerateRandom only
+            // mint new material and ReplicateKey needs a multi-region key (the spec's recommended root statement keeps them): a warning.
+            boolean critical = all.stream().anyMatch(ROOT_CRITICAL::contains);
+            out.add(new LintFinding(LintRule.ROOT_PLAINTEXT, critical ? Severity.ERROR : Severity.WARNING, label,
+                    "the account root " + (roots.size() == 1 ? roots.get(0) : roots) + " is allowed " + all + " without attestation: any IAM "
+                            + "principal of the account whose identity policy allows it (the parent instance role included) gets plaintext "
+                            + "outside the enclave."));
+        }
+        if (!others) {
+            return;
+        }
+        if (!plaintext.isEmpty()) {
+            out.add(new LintFinding(LintRule.UNATTESTED_ALLOW, Severity.ERROR, label, describeOthers(s, roots) + " may call " + plaintext
+                    + " without an attestation document" + (hasAttestationKey(s) ? " (its attestation conditions all hold when the key is absent)" : "")
+                    + "; this short-circuits the attested statement."));
+        }
+        if (!grants.isEmpty()) {
+            out.add(new LintFinding(LintRule.GRANT_OR_REENCRYPT, Severity.ERROR, label,
+                    describeOthers(s, roots) + " may call " + grants + ", a path to plaintext that no attestation condition guards."));
+        }
+    }
+
+    private void lintAttestedStatement(Statement s, String label, Requirement req, List<LintFinding> out) {
         if (s.notAction() != null) {
             out.add(new LintFinding(LintRule.NON_ATTESTED_ACTION, Severity.ERROR, label,
                     "a statement with attestation conditions uses NotAction, which covers actions that cannot carry a Recipient."));
@@ -117,7 +298,13 @@ public final class KeyPolicyLinter {
             }
         }
         if (s.effect() == Statement.Effect.ALLOW) {
-            if (s.principal() instanceof Principal.Anyone || principals(s).contains("*")) {
+            if (req.required() && !req.pinsCode() && RecipientAttestation.ACTIONS.stream().anyMatch(a -> IamPatterns.actionApplies(s, a))) {
+                out.add(new LintFinding(LintRule.NO_CODE_PIN, Severity.ERROR, label, "the attested Allow pins "
+                        + (req.pinned().isEmpty() ? "no code measurement" : "only PCR" + req.pinned())
+                        + ": PCR3/PCR4 identify the parent, not the enclave's code, so the parent can start an enclave of its own (or "
+                        + "any image in debug mode) that passes and hands out the plaintext."));
+            }
+            if (s.principal() instanceof Principal.Anyone || principals(s).stream().anyMatch(p -> p.contains("*"))) {
                 out.add(new LintFinding(LintRule.ATTESTED_PRINCIPAL_ANYONE, Severity.ERROR, label,
                         "the attested Allow names every principal (\"*\")."));
             }
@@ -142,7 +329,7 @@ public final class KeyPolicyLinter {
             }
         } else {
             for (Map.Entry<String, Map<String, Values>> op : s.condition().entrySet()) {
-                if (!isNegated(op.getKey())) {
+                if (!Operator.parse(op.getKey()).negated()) {
                     continue;
                 }
                 long keys = op.getValue().keySet().stream().filter(RecipientAttestation::isKey).count();
@@ -156,7 +343,7 @@ public final class KeyPolicyLinter {
 
     /** PCR3 is SHA384(0^48 || role ARN): it must be the hash of a role the statement names, path included. */
     private void lintPcr3(Statement s, String label, List<LintFinding> out) {
-        List<String> roles = principals(s).stream().filter(p -> p.matches("arn:[a-z-]+:iam::\\d{12}:role/.+")).toList();
+        List<String> roles = principals(s).stream().filter(p -> ROLE_ARN.matcher(p).matches()).toList();
         if (roles.isEmpty()) {
             return;
         }
@@ -176,16 +363,21 @@ public final class KeyPolicyLinter {
         }
     }
 
+    // ---- condition operators and values ------------------------------------------------------------------------
+
     private void lintConditions(Statement s, String label, List<LintFinding> out) {
         boolean allow = s.effect() == Statement.Effect.ALLOW;
         for (Map.Entry<String, Map<String, Values>> op : s.condition().entrySet()) {
-            String operator = op.getKey();
-            String base = baseOperator(operator);
+            Operator o = Operator.parse(op.getKey());
+            if (!o.known()) {
+                out.add(new LintFinding(LintRule.UNSUPPORTED_CONSTRUCT, Severity.ERROR, label, "condition operator " + o.text()
+                        + " is not an IAM operator the linter knows; it cannot tell what the condition allows."));
+            }
             for (Map.Entry<String, Values> k : op.getValue().entrySet()) {
                 String key = k.getKey();
                 String lower = key.toLowerCase(Locale.ROOT);
                 if (!RecipientAttestation.isKey(key)) {
-                    if (lower.equals("kms:recipientattestation") && base.equals("Null")) {
+                    if (lower.equals("kms:recipientattestation") && o.base.equals("Null")) {
                         out.add(new LintFinding(LintRule.NULL_ON_MISSING_KEY, Severity.ERROR, label,
                                 "Null on " + key + ": the key never exists, so the condition is always true"
                                         + (allow ? "." : " and this Deny fires even inside the enclave.")));
@@ -197,31 +389,70 @@ public final class KeyPolicyLinter {
                     }
                     continue;
                 }
-                if (allow && operator.endsWith("IfExists")) {
-                    out.add(new LintFinding(LintRule.IF_EXISTS_IN_ALLOW, Severity.ERROR, label,
-                            operator + " on " + key + " is true when the request carries no attestation document."));
+                if (o.known()) {
+                    lintAttestationCondition(o, key, k.getValue(), allow, label, out);
                 }
-                if (allow && isNegated(operator)) {
-                    out.add(new LintFinding(LintRule.NEGATED_IN_ALLOW, Severity.ERROR, label,
-                            operator + " on " + key + " in an Allow is true without any attestation document."));
-                }
-                boolean caseSensitive = base.equals("StringEquals") || base.equals("StringNotEquals")
-                        || base.equals("StringLike") || base.equals("StringNotLike");
-                if (base.equals("StringEquals") || base.equals("StringNotEquals")) {
-                    out.add(new LintFinding(LintRule.CASE_SENSITIVE_OPERATOR, Severity.WARNING, label,
-                            operator + " on " + key + " compares hex case-sensitively."));
-                }
-                if (base.equals("StringLike") || base.equals("StringNotLike")) {
-                    boolean wildcard = k.getValue().list().stream().anyMatch(v -> v.contains("*") || v.contains("?"));
-                    out.add(new LintFinding(LintRule.WILDCARD_OPERATOR, wildcard ? Severity.ERROR : Severity.WARNING, label,
-                            operator + " on " + key + (wildcard ? " with a wildcard pattern admits other measurements." : " is a pattern match.")));
-                }
-                lintValues(key, k.getValue(), caseSensitive, allow, label, out);
             }
         }
     }
 
-    private void lintValues(String key, Values values, boolean caseSensitive, boolean allow, String label, List<LintFinding> out) {
+    private void lintAttestationCondition(Operator o, String key, Values values, boolean allow, String label, List<LintFinding> out) {
+        if (allow && o.set.equals("ForAllValues")) {
+            out.add(new LintFinding(LintRule.FOR_ALL_VALUES_IN_ALLOW, Severity.ERROR, label, o.text() + " on " + key
+                    + " is true when the key is absent: a request without an attestation document matches."));
+        } else if (o.set.equals("ForAnyValue")) {
+            out.add(new LintFinding(LintRule.SET_OPERATOR, Severity.WARNING, label, o.text() + " on " + key + ": the key is single-valued"
+                    + (allow || !o.negated() ? "." : "; in a Deny ForAnyValue is false when the key is absent, so requests without a document pass it.")));
+        }
+        if (allow && o.ifExists) {
+            out.add(new LintFinding(LintRule.IF_EXISTS_IN_ALLOW, Severity.ERROR, label,
+                    o.text() + " on " + key + " is true when the request carries no attestation document."));
+        }
+        if (allow && o.negated()) {
+            out.add(new LintFinding(LintRule.NEGATED_IN_ALLOW, Severity.ERROR, label,
+                    o.text() + " on " + key + " in an Allow is true without any attestation document."));
+        }
+        if (o.base.equals("Null")) {
+            lintNull(o, key, values, allow, label, out);
+            return;
+        }
+        if (!STRING_OPERATORS.contains(o.base)) {
+            out.add(new LintFinding(LintRule.ATTESTATION_OPERATOR, Severity.ERROR, label, o.text() + " on " + key
+                    + " does not compare the hex string exactly; it pins no measurement."));
+            return;
+        }
+        boolean caseSensitive = !o.base.contains("IgnoreCase");
+        if (o.base.equals("StringEquals") || o.base.equals("StringNotEquals")) {
+            out.add(new LintFinding(LintRule.CASE_SENSITIVE_OPERATOR, Severity.WARNING, label,
+                    o.text() + " on " + key + " compares hex case-sensitively."));
+        }
+        if (o.like()) {
+            boolean wildcard = values.list().stream().anyMatch(v -> v.contains("*") || v.contains("?"));
+            out.add(new LintFinding(LintRule.WILDCARD_OPERATOR, wildcard ? Severity.ERROR : Severity.WARNING, label,
+                    o.text() + " on " + key + (wildcard ? " with a wildcard pattern admits other measurements." : " is a pattern match.")));
+        }
+        lintValues(key, values, caseSensitive, o.like(), allow, label, out);
+    }
+
+    private void lintNull(Operator o, String key, Values values, boolean allow, String label, List<LintFinding> out) {
+        boolean onlyBooleans = values.list().stream().allMatch(v -> v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false"));
+        if (!onlyBooleans) {
+            out.add(new LintFinding(LintRule.UNSUPPORTED_CONSTRUCT, Severity.ERROR, label,
+                    o.text() + " on " + key + " needs \"true\" or \"false\", found " + values.list() + "."));
+            return;
+        }
+        boolean absentMatches = values.list().stream().anyMatch(v -> v.equalsIgnoreCase("true"));
+        boolean presentMatches = values.list().stream().anyMatch(v -> v.equalsIgnoreCase("false"));
+        if (allow && absentMatches) {
+            out.add(new LintFinding(LintRule.NULL_ON_ATTESTATION_KEY, Severity.ERROR, label, o.text() + " " + values.list() + " on " + key
+                    + " in an Allow holds for requests without an attestation document: they get plaintext."));
+        } else if (!allow && presentMatches) {
+            out.add(new LintFinding(LintRule.NULL_ON_ATTESTATION_KEY, Severity.ERROR, label, o.text() + " " + values.list() + " on " + key
+                    + " in a Deny fires for every attested request, the enclave's included."));
+        }
+    }
+
+    private void lintValues(String key, Values values, boolean caseSensitive, boolean like, boolean allow, String label, List<LintFinding> out) {
         int index = RecipientAttestation.pcrIndex(key).orElse(-1);
         for (String v : values.list()) {
             String shown = v.length() > 20 ? v.substring(0, 16) + "…(" + v.length() + " chars)" : v;
@@ -229,7 +460,7 @@ public final class KeyPolicyLinter {
                 out.add(new LintFinding(LintRule.HEX_PREFIX, Severity.ERROR, label, key + " value " + shown + " has a 0x prefix."));
                 continue;
             }
-            if (v.contains("*") || v.contains("?")) {
+            if (like && (v.contains("*") || v.contains("?"))) {
                 continue; // reported as a wildcard operator problem
             }
             if (!HEX96.matcher(v).matches()) {
@@ -242,10 +473,15 @@ public final class KeyPolicyLinter {
                         key + " value " + shown + " has upper-case hex" + (caseSensitive
                                 ? " under a case-sensitive operator: it never matches what KMS reports." : ".")));
             }
-            if (v.chars().allMatch(c -> c == '0') && allow) {
+            if (allZero(v) && allow) {
+                String debug = allowDebugMode ? " (accepted by allowDebugMode: a development key, never production data)" : "";
+                Severity severity = allowDebugMode ? Severity.WARNING : Severity.ERROR;
                 if (index >= 0 && index <= 2) {
-                    out.add(new LintFinding(LintRule.DEBUG_PCR, Severity.ERROR, label,
-                            key + " is all zeros: any debug-mode enclave (memory readable by the parent) matches."));
+                    out.add(new LintFinding(LintRule.DEBUG_PCR, severity, label,
+                            key + " is all zeros: any debug-mode enclave (memory readable by the parent) matches" + debug + "."));
+                } else if (index == 8) {
+                    out.add(new LintFinding(LintRule.DEBUG_PCR, severity, label,
+                            key + " is all zeros: every unsigned image and any debug-mode enclave matches" + debug + "."));
                 } else {
                     out.add(new LintFinding(LintRule.ZERO_PCR, Severity.WARNING, label, key + " is all zeros."));
                 }
@@ -259,6 +495,12 @@ public final class KeyPolicyLinter {
         }
     }
 
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private static boolean allZero(String hex) {
+        return hex.chars().allMatch(c -> c == '0');
+    }
+
     private static boolean looksLikeAttestationKey(String lower) {
         String squashed = lower.replaceAll("[^a-z0-9]", "");
         return squashed.contains("recipient") || squashed.contains("attest") || squashed.contains("imagesha")
@@ -269,40 +511,37 @@ public final class KeyPolicyLinter {
         return s.condition().values().stream().flatMap(m -> m.keySet().stream()).anyMatch(RecipientAttestation::isKey);
     }
 
-    private static boolean positiveAttestationCondition(Statement s) {
-        for (Map.Entry<String, Map<String, Values>> op : s.condition().entrySet()) {
-            if (!isNegated(op.getKey()) && !op.getKey().endsWith("IfExists") && !baseOperator(op.getKey()).equals("Null")
-                    && op.getValue().keySet().stream().anyMatch(RecipientAttestation::isKey)) {
-                return true;
-            }
-        }
-        return false;
+    /** {@code "*"}, an AWS principal containing a wildcard, or NotPrincipal: (nearly) every principal of every account. */
+    private static boolean isAnyone(Statement s) {
+        return s.notPrincipal() != null || s.principal() instanceof Principal.Anyone
+                || principals(s.principal()).stream().anyMatch(p -> p.contains("*"));
     }
 
-    static boolean isNegated(String operator) {
-        String b = baseOperator(operator);
-        return b.startsWith("StringNot") || b.startsWith("ArnNot") || b.startsWith("NumericNot");
+    private static String describe(Statement s) {
+        return s.notPrincipal() != null ? "every principal except " + principals(s.notPrincipal()) : principals(s).toString();
     }
 
-    static String baseOperator(String operator) {
-        String op = operator;
-        int colon = op.indexOf(':');
-        if (colon >= 0) {
-            op = op.substring(colon + 1);
+    /** The statement's principals other than account roots (reported by their own rule). */
+    private static String describeOthers(Statement s, List<String> roots) {
+        if (s.notPrincipal() != null || roots.isEmpty()) {
+            return describe(s);
         }
-        return op.endsWith("IfExists") ? op.substring(0, op.length() - "IfExists".length()) : op;
+        return principals(s).stream().filter(p -> !roots.contains(p)).toList().toString();
     }
 
     static List<String> principals(Statement s) {
-        if (s.principal() instanceof Principal.Anyone) {
+        return s.notPrincipal() != null ? List.of("*") : principals(s.principal());
+    }
+
+    private static List<String> principals(Principal p) {
+        if (p instanceof Principal.Anyone) {
             return List.of("*");
         }
-        if (s.principal() instanceof Principal.Named n) {
+        if (p instanceof Principal.Named n) {
             List<String> all = new ArrayList<>();
             n.byType().values().forEach(v -> all.addAll(v.list()));
             return all;
         }
         return List.of();
     }
-
 }

@@ -19,9 +19,14 @@ public record LintFinding(LintRule rule, LintRule.Severity severity, String stat
         return severity == LintRule.Severity.ERROR;
     }
 
+    /** {@code KMS-ROOT-PLAINTEXT [AccountRoot]: message Fix: ...}: the finding without its severity, for logs that show it. */
+    public String text() {
+        return rule.id() + " [" + statement + "]: " + message + " Fix: " + rule.fix();
+    }
+
     /** {@code ERROR KMS-ROOT-PLAINTEXT [AccountRoot]: message Fix: ...}. */
     @Override
     public String toString() {
-        return severity + " " + rule.id() + " [" + statement + "]: " + message + " Fix: " + rule.fix();
+        return severity + " " + text();
     }
 }

@@ -1,17 +1,30 @@
 package dev.attested.kms;
 
-/** The linter's rules, one per known key-policy mistake (KMS.md §8–9). Ids are stable. */
+/**
+ * The linter's rules, one per known key-policy mistake (KMS.md §8–9) and per construct that lets a principal
+ * obtain plaintext without a valid attestation of the intended code. Ids are stable.
+ */
 public enum LintRule {
     ROOT_PLAINTEXT("KMS-ROOT-PLAINTEXT", Severity.ERROR,
-            "Replace the account root's kms:* by NotAction [kms:Decrypt, kms:ReEncrypt*, kms:DeriveSharedSecret, kms:CreateGrant and every attested action] (statement AccountRootNoPlaintext)."),
+            "Replace the account root's kms:* by NotAction [kms:Decrypt, kms:ReEncrypt*, kms:DeriveSharedSecret, kms:CreateGrant, kms:GenerateDataKey, kms:GenerateDataKeyPair, kms:ReplicateKey and every attested action] (statement AccountRootNoPlaintext)."),
     UNATTESTED_ALLOW("KMS-UNATTESTED-ALLOW", Severity.ERROR,
             "Remove the unconditioned Allow of this action, or add the kms:RecipientAttestation conditions (StringEqualsIgnoreCase) to it."),
     GRANT_OR_REENCRYPT("KMS-GRANT-OR-REENCRYPT", Severity.ERROR,
-            "Do not give kms:CreateGrant or kms:ReEncrypt* to principals of an attested key: grants skip key-policy conditions and ReEncrypt decrypts under this key."),
+            "Do not give kms:CreateGrant, kms:ReEncrypt* or kms:ReplicateKey to principals of an attested key: grants skip key-policy conditions, ReEncrypt decrypts under this key and a replica gets a policy of its own."),
     IF_EXISTS_IN_ALLOW("KMS-IFEXISTS-ALLOW", Severity.ERROR,
             "Use StringEqualsIgnoreCase without IfExists: ...IfExists is true when no attestation document is sent."),
     NEGATED_IN_ALLOW("KMS-NEGATED-ALLOW", Severity.ERROR,
             "An Allow needs a positive operator (StringEqualsIgnoreCase); negated operators are true when the key is missing."),
+    FOR_ALL_VALUES_IN_ALLOW("KMS-FORALLVALUES-ALLOW", Severity.ERROR,
+            "Drop the ForAllValues: prefix: it is true when the key is absent, so a request without an attestation document matches. Use StringEqualsIgnoreCase."),
+    SET_OPERATOR("KMS-SET-OPERATOR", Severity.WARNING,
+            "The attestation keys are single-valued: use the operator without ForAnyValue:/ForAllValues: (in a Deny, StringNotEqualsIgnoreCase)."),
+    NULL_ON_ATTESTATION_KEY("KMS-NULL-ATTESTATION", Severity.ERROR,
+            "In an Allow compare the values (StringEqualsIgnoreCase); Null true holds without a document. In a Deny use Null \"true\" (deny requests without a document), never \"false\"."),
+    ATTESTATION_OPERATOR("KMS-ATTESTATION-OPERATOR", Severity.ERROR,
+            "Compare attestation keys with StringEqualsIgnoreCase (StringNotEqualsIgnoreCase in a Deny); Numeric, Date, Bool, Binary, Ip and Arn operators do not pin a measurement."),
+    NO_CODE_PIN("KMS-NO-CODE-PIN", Severity.ERROR,
+            "Pin the enclave's code in every attested Allow: kms:RecipientAttestation:ImageSha384 (or PCR0), PCR8 for a signed image, or PCR1 and PCR2 together; add PCR3/PCR4 only on top (kms-policy pins=image or pins=signer,role)."),
     CASE_SENSITIVE_OPERATOR("KMS-CASE-SENSITIVE", Severity.WARNING,
             "Use StringEqualsIgnoreCase for PCR values so the case of the hex digits never matters."),
     WILDCARD_OPERATOR("KMS-STRINGLIKE", Severity.WARNING,
@@ -40,6 +53,14 @@ public enum LintRule {
             "Write one Deny per attestation key: keys in one negated block are ANDed, so the Deny fires only when all of them differ."),
     ATTESTED_PRINCIPAL_ANYONE("KMS-ANYONE-ATTESTED", Severity.ERROR,
             "Name the parent instance role as Principal: with \"*\" any AWS account running the same image can use the key."),
+    NOT_PRINCIPAL_ALLOW("KMS-NOTPRINCIPAL-ALLOW", Severity.ERROR,
+            "Never use NotPrincipal in an Allow: name the principals with Principal (the parent instance role for the attested statement)."),
+    NOT_RESOURCE_ALLOW("KMS-NOTRESOURCE-ALLOW", Severity.ERROR,
+            "Write \"Resource\": \"*\" (in a key policy it means this key); NotResource in an Allow only obscures whether the statement applies."),
+    ANYONE_REWRITES_POLICY("KMS-ANYONE-PUTKEYPOLICY", Severity.ERROR,
+            "Give kms:PutKeyPolicy only to named key administrators; whoever may replace the policy may grant themselves Decrypt."),
+    UNSUPPORTED_CONSTRUCT("KMS-UNSUPPORTED-CONSTRUCT", Severity.ERROR,
+            "Rewrite the statement with constructs the linter can judge: a Principal of type AWS/Service/Federated/CanonicalUser and IAM condition operators (String*, Arn*, Numeric*, Date*, Bool, BinaryEquals, IpAddress, Null, with IfExists and ForAnyValue:/ForAllValues:)."),
     PRINCIPAL_NOT_ROLE("KMS-PRINCIPAL-NOT-ROLE", Severity.ERROR,
             "Use the IAM role ARN with its path (iam:GetRole), not an sts assumed-role or instance-profile ARN."),
     PCR3_NOT_PRINCIPAL("KMS-PCR3-ROLE", Severity.ERROR,

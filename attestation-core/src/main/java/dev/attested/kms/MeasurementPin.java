@@ -10,10 +10,15 @@ public enum MeasurementPin {
     IMAGE,
     /** The EIF signing certificate: PCR8 from the manifest of a signed EIF; survives rebuilds signed by the same certificate. */
     SIGNER,
-    /** The parent instance's IAM role: PCR3 computed from the role ARN (path included). */
+    /** The parent instance's IAM role: PCR3 computed from the role ARN (path included). Only together with IMAGE or SIGNER. */
     ROLE,
-    /** One parent instance: PCR4 computed from the instance id. */
+    /** One parent instance: PCR4 computed from the instance id (set in debug mode too). Only together with IMAGE or SIGNER. */
     INSTANCE;
+
+    /** True for pins that measure the enclave's code (IMAGE, SIGNER); ROLE and INSTANCE measure the parent. */
+    public boolean measuresCode() {
+        return this == IMAGE || this == SIGNER;
+    }
 
     /** Parses a comma-separated list such as {@code image,role} (case-insensitive). */
     public static Set<MeasurementPin> parse(String csv) {

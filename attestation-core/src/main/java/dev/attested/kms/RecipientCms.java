@@ -3,6 +3,7 @@ package dev.attested.kms;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -19,14 +20,16 @@ import javax.crypto.spec.PSource;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1InputStream;
+import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1Set;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.EncryptedContentInfo;
 import org.bouncycastle.asn1.cms.EnvelopedData;
 import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
-import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
@@ -95,26 +98,47 @@ public final class RecipientCms {
         }
     }
 
-    /** Decrypts {@code CiphertextForRecipient} with the enclave's RSA private key. */
+    /**
+     * Decrypts {@code CiphertextForRecipient} with the enclave's RSA private key.
+     *
+     * @throws RecipientCmsException for every envelope that is not exactly what KMS sends or does not open with
+     *         {@code privateKey}; no other exception escapes for any input
+     */
     public static byte[] decrypt(byte[] ciphertextForRecipient, PrivateKey privateKey) {
         if (!(privateKey instanceof RSAKey)) {
             throw new RecipientCmsException(Code.NOT_AN_RSA_KEY, "KMS encrypts to the RSA key whose public half was in"
-                    + " the attestation document; got a " + privateKey.getAlgorithm() + " key");
+                    + " the attestation document; got " + (privateKey == null ? "no key" : "a " + privateKey.getAlgorithm() + " key"));
         }
+        try {
+            return open(ciphertextForRecipient, privateKey);
+        } catch (RecipientCmsException | MissingAlgorithm e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Everything checkable is checked explicitly above; what is left is a shape the ASN.1 classes refused.
+            throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "not the CMS structure KMS sends ("
+                    + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static byte[] open(byte[] ciphertextForRecipient, PrivateKey privateKey) {
         EnvelopedData envelope = parse(ciphertextForRecipient);
-        if (envelope.getVersion().intValueExact() != 2) {
-            throw unexpected("EnvelopedData version " + envelope.getVersion() + ", KMS sends 2");
+        requireVersion2(envelope.getVersion(), "EnvelopedData");
+        ASN1Set recipients = envelope.getRecipientInfos();
+        if (recipients == null || recipients.size() != 1) {
+            throw unexpected((recipients == null ? 0 : recipients.size()) + " recipients, KMS sends exactly one");
         }
-        if (envelope.getRecipientInfos().size() != 1) {
-            throw unexpected(envelope.getRecipientInfos().size() + " recipients, KMS sends exactly one");
-        }
-        ASN1Encodable info = RecipientInfo.getInstance(envelope.getRecipientInfos().getObjectAt(0)).getInfo();
-        if (!(info instanceof KeyTransRecipientInfo ktri)) {
+        // RecipientInfo is a CHOICE: key transport is the untagged SEQUENCE, every other kind is tagged.
+        ASN1Encodable only = recipients.getObjectAt(0);
+        if (!(only instanceof ASN1Sequence recipient)) {
             throw unexpected("the recipient is not key transport (KeyTransRecipientInfo)");
         }
-        if (ktri.getVersion().intValueExact() != 2) {
-            throw unexpected("KeyTransRecipientInfo version " + ktri.getVersion() + ", KMS sends 2");
+        KeyTransRecipientInfo ktri;
+        try {
+            ktri = KeyTransRecipientInfo.getInstance(recipient);
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "unreadable KeyTransRecipientInfo", e);
         }
+        requireVersion2(ktri.getVersion(), "KeyTransRecipientInfo");
         requireOaepSha256(ktri.getKeyEncryptionAlgorithm());
         EncryptedContentInfo content = envelope.getEncryptedContentInfo();
         if (!PKCSObjectIdentifiers.data.equals(content.getContentType())) {
@@ -134,18 +158,33 @@ public final class RecipientCms {
         if (encrypted == null) {
             throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "no encrypted content (detached content is not used by KMS)");
         }
+        byte[] ciphertext = encrypted.getOctets();
+        // PKCS#7 padding makes at least one whole block; the JDK decrypts zero bytes to zero bytes without complaint.
+        if (ciphertext.length == 0 || ciphertext.length % 16 != 0) {
+            throw new RecipientCmsException(Code.CONTENT_DECRYPTION_FAILED, "encrypted content of " + ciphertext.length
+                    + " bytes; AES-256-CBC with padding gives a non-zero multiple of 16");
+        }
         byte[] cek = unwrap(ktri.getEncryptedKey().getOctets(), privateKey);
         try {
             Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
             aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(cek, "AES"), new IvParameterSpec(iv));
-            return aes.doFinal(encrypted.getOctets());
+            return aes.doFinal(ciphertext);
         } catch (BadPaddingException | javax.crypto.IllegalBlockSizeException e) {
             throw new RecipientCmsException(Code.CONTENT_DECRYPTION_FAILED,
                     "the content does not decrypt under the unwrapped key: the envelope was altered", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-CBC is required of every Java platform", e);
+            throw new MissingAlgorithm("AES-256-CBC is required of every Java platform", e);
         } finally {
             Arrays.fill(cek, (byte) 0);
+        }
+    }
+
+    /** Versions are INTEGERs of any size: compared as numbers, never narrowed to int. */
+    private static void requireVersion2(ASN1Integer version, String what) {
+        if (version == null || !BigInteger.TWO.equals(version.getValue())) {
+            String shown = version == null ? "missing" : version.getValue().bitLength() > 64
+                    ? "of " + version.getValue().bitLength() + " bits" : version.getValue().toString();
+            throw unexpected(what + " version " + shown + ", KMS sends 2");
         }
     }
 
@@ -194,6 +233,9 @@ public final class RecipientCms {
             throw new RecipientCmsException(Code.NOT_ENVELOPED_DATA, "content type " + contentInfo.getContentType()
                     + ", expected envelopedData (1.2.840.113549.1.7.3)");
         }
+        if (contentInfo.getContent() == null) {
+            throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "the ContentInfo has no content");
+        }
         try {
             return EnvelopedData.getInstance(contentInfo.getContent());
         } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
@@ -206,21 +248,42 @@ public final class RecipientCms {
             throw new RecipientCmsException(Code.UNSUPPORTED_KEY_ENCRYPTION, "key encryption " + alg.getAlgorithm()
                     + ", expected id-RSAES-OAEP (1.2.840.113549.1.1.7)");
         }
+        // KMS writes the parameters explicitly; absent parameters would mean SHA-1 defaults.
+        if (!(alg.getParameters() instanceof ASN1Sequence params)) {
+            throw oaepRefused("RSAES-OAEP parameters missing or not a SEQUENCE", null);
+        }
         RSAESOAEPparams p;
         try {
-            p = RSAESOAEPparams.getInstance(alg.getParameters());
-        } catch (IllegalArgumentException e) {
-            throw new RecipientCmsException(Code.UNSUPPORTED_KEY_ENCRYPTION, "unreadable RSAES-OAEP parameters", e);
+            p = RSAESOAEPparams.getInstance(params);
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            throw oaepRefused("unreadable RSAES-OAEP parameters", e);
         }
-        boolean hashOk = p != null && sha256(p.getHashAlgorithm());
-        boolean mgfOk = p != null && PKCSObjectIdentifiers.id_mgf1.equals(p.getMaskGenAlgorithm().getAlgorithm())
-                && sha256(AlgorithmIdentifier.getInstance(p.getMaskGenAlgorithm().getParameters()));
-        boolean labelOk = p != null && PKCSObjectIdentifiers.id_pSpecified.equals(p.getPSourceAlgorithm().getAlgorithm())
-                && ASN1OctetString.getInstance(p.getPSourceAlgorithm().getParameters()).getOctets().length == 0;
-        if (!hashOk || !mgfOk || !labelOk) {
-            throw new RecipientCmsException(Code.UNSUPPORTED_KEY_ENCRYPTION,
-                    "RSAES-OAEP must use SHA-256, MGF1 with SHA-256 and an empty label (KMS RSAES_OAEP_SHA_256)");
+        AlgorithmIdentifier mgf = p.getMaskGenAlgorithm();
+        if (!sha256(p.getHashAlgorithm())) {
+            throw oaepRefused("the OAEP hash is " + p.getHashAlgorithm().getAlgorithm(), null);
         }
+        if (!PKCSObjectIdentifiers.id_mgf1.equals(mgf.getAlgorithm()) || !(mgf.getParameters() instanceof ASN1Sequence mgfHash)) {
+            throw oaepRefused("the mask generation is not MGF1 with a hash AlgorithmIdentifier", null);
+        }
+        AlgorithmIdentifier mgfDigest;
+        try {
+            mgfDigest = AlgorithmIdentifier.getInstance(mgfHash);
+        } catch (IllegalArgumentException | IllegalStateException | ClassCastException e) {
+            throw oaepRefused("unreadable MGF1 parameters", e);
+        }
+        if (!sha256(mgfDigest)) {
+            throw oaepRefused("MGF1 uses " + mgfDigest.getAlgorithm(), null);
+        }
+        AlgorithmIdentifier pSource = p.getPSourceAlgorithm();
+        if (!PKCSObjectIdentifiers.id_pSpecified.equals(pSource.getAlgorithm())
+                || !(pSource.getParameters() instanceof ASN1OctetString label) || label.getOctets().length != 0) {
+            throw oaepRefused("the OAEP label is not empty", null);
+        }
+    }
+
+    private static RecipientCmsException oaepRefused(String detail, Throwable cause) {
+        return new RecipientCmsException(Code.UNSUPPORTED_KEY_ENCRYPTION,
+                detail + "; RSAES-OAEP must use SHA-256, MGF1 with SHA-256 and an empty label (KMS RSAES_OAEP_SHA_256)", cause);
     }
 
     private static boolean sha256(AlgorithmIdentifier a) {
@@ -238,7 +301,7 @@ public final class RecipientCms {
             throw new RecipientCmsException(Code.KEY_UNWRAP_FAILED, "the content key does not unwrap with this private key:"
                     + " the envelope was made for another key (another attestation's public_key) or altered", e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("RSA-OAEP is required of every Java platform", e);
+            throw new MissingAlgorithm("RSA-OAEP is required of every Java platform", e);
         }
         if (cek.length != 32) {
             Arrays.fill(cek, (byte) 0);
@@ -246,6 +309,15 @@ public final class RecipientCms {
                     + " bytes, AES-256 needs 32");
         }
         return cek;
+    }
+
+    /** The platform lacks an algorithm every Java platform must have: not a property of the input. */
+    private static final class MissingAlgorithm extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        MissingAlgorithm(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static RecipientCmsException unexpected(String message) {

@@ -45,8 +45,8 @@ class KeyPolicyGeneratorTest {
     void accountRootCannotObtainPlaintextOrGrants() {
         Statement root = sid(base().actions(List.of("kms:Decrypt", "kms:GenerateDataKey")).build().generate().policy(), "AccountRootNoPlaintext");
         assertEquals(List.of("arn:aws:iam::111122223333:root"), ((Principal.Named) root.principal()).aws());
-        assertEquals(List.of("kms:Decrypt", "kms:ReEncrypt*", "kms:DeriveSharedSecret", "kms:CreateGrant", "kms:GenerateDataKey"),
-                root.notAction().list());
+        assertEquals(List.of("kms:Decrypt", "kms:ReEncrypt*", "kms:DeriveSharedSecret", "kms:CreateGrant", "kms:GenerateDataKey",
+                "kms:GenerateDataKeyPair", "kms:ReplicateKey"), root.notAction().list());
     }
 
     @Test
@@ -69,8 +69,8 @@ class KeyPolicyGeneratorTest {
 
     @Test
     void instancePinIsPcr4OfTheInstanceId() {
-        Statement s = sid(base().pins(EnumSet.of(MeasurementPin.INSTANCE)).instanceId("i-084e1dd2f1b2c529b").build().generate().policy(),
-                "EnclaveAttestedUse");
+        Statement s = sid(base().pins(EnumSet.of(MeasurementPin.IMAGE, MeasurementPin.INSTANCE)).instanceId("i-084e1dd2f1b2c529b")
+                .build().generate().policy(), "EnclaveAttestedUse");
         assertEquals("4b41d8e9ba3411505c1604762a2e91ba72c2c11d954f4a640bf4402bd195dd432804ffa0ceed1b6c39233d13b1e2e595",
                 s.condition().get("StringEqualsIgnoreCase").get("kms:RecipientAttestation:PCR4").list().get(0));
     }
@@ -224,5 +224,72 @@ class KeyPolicyGeneratorTest {
                 assertEquals(Files.readString(Path.of("../release-templates/kms", name)), new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
+    }
+
+    @Test
+    void pinSetsThatMeasureNoCodeAreRefused() {
+        for (String pins : List.of("role", "instance", "role,instance")) {
+            KeyPolicyException e = assertThrows(KeyPolicyException.class,
+                    () -> base().instanceId("i-084e1dd2f1b2c529b").pins(MeasurementPin.parse(pins)), pins);
+            assertEquals(KeyPolicyException.Code.NO_CODE_PIN, e.code(), pins);
+            assertTrue(e.getMessage().contains("PCR3 (role) and PCR4 (instance) identify the parent"), e.getMessage());
+        }
+    }
+
+    @Test
+    void everyPinSetWithACodeMeasurementGeneratesAPolicyWithoutLintErrors() {
+        Pcr pcr8 = content("signing certificate");
+        for (int bits = 1; bits < 16; bits++) {
+            Set<MeasurementPin> pins = EnumSet.noneOf(MeasurementPin.class);
+            for (MeasurementPin p : MeasurementPin.values()) {
+                if ((bits & (1 << p.ordinal())) != 0) {
+                    pins.add(p);
+                }
+            }
+            KeyPolicyGenerator.Builder b = KeyPolicyGenerator.builder().roleArn(ROLE).admins(List.of(ADMIN)).instanceId("i-084e1dd2f1b2c529b")
+                    .release(release("1", content("a"), content("b"), content("c"), pcr8));
+            if (pins.stream().noneMatch(MeasurementPin::measuresCode)) {
+                assertThrows(KeyPolicyException.class, () -> b.pins(pins), pins.toString());
+                continue;
+            }
+            GeneratedKeyPolicy g = b.pins(pins).build().generate();
+            assertFalse(KeyPolicyLinter.hasErrors(new KeyPolicyLinter().lint(g.policy())), pins.toString());
+            assertEquals(new KeyPolicyLinter().lint(g.policy()), g.findings(), pins.toString());
+        }
+    }
+
+    @Test
+    void anEditedTemplateThatReopensABypassIsRefusedByTheGenerator(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("enclave-attested-use.json"), """
+                { "Sid": "${sid}", "Effect": "Allow", "Principal": { "AWS": "${roleArn}" },
+                  "Action": "${attestedActions}", "Resource": "*",
+                  "Condition": { "ForAllValues:StringEqualsIgnoreCase": "${attestationConditions}" } }
+                """, StandardCharsets.UTF_8);
+        KeyPolicyException e = assertThrows(KeyPolicyException.class,
+                () -> base().templates(PolicyTemplates.directory(dir)).build().generate());
+        assertEquals(KeyPolicyException.Code.LINT_FAILED, e.code());
+        assertTrue(e.findings().stream().anyMatch(f -> f.rule() == LintRule.FOR_ALL_VALUES_IN_ALLOW && f.isError()), e.findings().toString());
+        assertTrue(e.findings().stream().anyMatch(f -> f.rule() == LintRule.UNATTESTED_ALLOW), e.findings().toString());
+    }
+
+    @Test
+    void anEditedRootTemplateThatKeepsKmsStarIsRefused(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("account-root.json"), """
+                { "Sid": "AccountRoot", "Effect": "Allow", "Principal": { "AWS": "${rootArn}" }, "Action": "kms:*", "Resource": "*" }
+                """, StandardCharsets.UTF_8);
+        KeyPolicyException e = assertThrows(KeyPolicyException.class,
+                () -> base().templates(PolicyTemplates.directory(dir)).build().generate());
+        assertEquals(KeyPolicyException.Code.LINT_FAILED, e.code());
+        assertTrue(e.getMessage().contains("KMS-ROOT-PLAINTEXT [AccountRoot]"), e.getMessage());
+    }
+
+    @Test
+    void debugModeFindingsAreWarningsInTheSummary() {
+        GeneratedKeyPolicy g = KeyPolicyGenerator.builder().roleArn(ROLE).allowDebugMode(true)
+                .release(release("dbg", Pcr.zero(), Pcr.zero(), Pcr.zero(), null)).build().generate();
+        assertTrue(g.findings().stream().allMatch(f -> f.rule() == LintRule.DEBUG_PCR && f.severity() == LintRule.Severity.WARNING),
+                g.findings().toString());
+        assertEquals(3, g.findings().size());
+        assertTrue(g.summary().contains("Lint (no errors):\n  WARNING KMS-DEBUG-PCR [EnclaveAttestedUse]"), g.summary());
     }
 }

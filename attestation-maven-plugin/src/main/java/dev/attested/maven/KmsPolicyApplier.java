@@ -1,34 +1,48 @@
 package dev.attested.maven;
 
 import dev.attested.kms.KeyPolicy;
+import dev.attested.kms.KeyPolicyException;
+import dev.attested.kms.KeyPolicyException.Code;
+import dev.attested.kms.KeyPolicyLinter;
 import dev.attested.kms.PolicyDiff;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.IamClientBuilder;
-import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
-import software.amazon.awssdk.services.kms.model.NotFoundException;
 
 /**
  * The AWS side of {@code kms-policy}: {@code iam:GetRole} (the role exists; its ARN with path), {@code kms:GetKeyPolicy}
  * (the current policy, for the diff) and {@code kms:PutKeyPolicy} (never bypassing the lockout safety check).
  * Region, profile and credentials come from the standard SDK configuration; endpoints can be overridden.
+ *
+ * <p>Every AWS failure ends in a {@link KeyPolicyException} whose code and message name what to fix (the parameter,
+ * the permission, the key), never in the SDK's provider-chain text.
  */
 final class KmsPolicyApplier implements AutoCloseable {
     /** KMS key policies have exactly one name. */
     static final String POLICY_NAME = "default";
+    private static final Pattern REGION = Pattern.compile("[a-z]{2,}(-[a-z0-9]+)+");
+    private static final Set<String> CREDENTIAL_ERRORS = Set.of("UnrecognizedClientException", "InvalidSignatureException",
+            "InvalidClientTokenId", "SignatureDoesNotMatch", "IncompleteSignature", "ExpiredTokenException", "ExpiredToken",
+            "MissingAuthenticationToken", "InvalidAccessKeyId");
+    private static final Set<String> THROTTLING_ERRORS = Set.of("ThrottlingException", "Throttling", "LimitExceededException",
+            "TooManyRequestsException", "RequestLimitExceeded");
 
     private final KmsClient kms;
     private final IamClient iam;
+    private final Region region;
 
     /**
      * @param region      e.g. {@code eu-west-1}; null: the SDK's region chain (AWS_REGION, profile, IMDS)
@@ -36,22 +50,22 @@ final class KmsPolicyApplier implements AutoCloseable {
      * @param kmsEndpoint null: the regional endpoint
      * @param iamEndpoint null: the global IAM endpoint of the region's partition
      * @param credentials null: the default credentials chain
+     * @throws KeyPolicyException AWS_REGION_MISSING, AWS_CREDENTIALS or INVALID_INPUT (a malformed region)
      */
     KmsPolicyApplier(String region, String profile, URI kmsEndpoint, URI iamEndpoint, AwsCredentialsProvider credentials) {
+        this.region = region(region, profile);
         AwsCredentialsProvider creds = credentials != null ? credentials
                 : profile != null ? DefaultCredentialsProvider.builder().profileName(profile).build() : DefaultCredentialsProvider.builder().build();
-        KmsClientBuilder k = KmsClient.builder().httpClient(UrlConnectionHttpClient.create()).credentialsProvider(creds);
+        requireCredentials(creds, profile);
+        KmsClientBuilder k = KmsClient.builder().httpClient(UrlConnectionHttpClient.create()).credentialsProvider(creds).region(this.region);
         IamClientBuilder i = IamClient.builder().httpClient(UrlConnectionHttpClient.create()).credentialsProvider(creds);
         if (profile != null) {
             k.overrideConfiguration(o -> o.defaultProfileName(profile));
             i.overrideConfiguration(o -> o.defaultProfileName(profile));
         }
-        if (region != null) {
-            k.region(Region.of(region));
-        }
         // IAM is global; its requests are signed for the partition's home region (also with an endpoint override).
-        i.region(region == null ? Region.US_EAST_1 : region.startsWith("cn-") ? Region.CN_NORTH_1
-                : region.startsWith("us-gov-") ? Region.US_GOV_WEST_1 : Region.US_EAST_1);
+        String id = this.region.id();
+        i.region(id.startsWith("cn-") ? Region.CN_NORTH_1 : id.startsWith("us-gov-") ? Region.US_GOV_WEST_1 : Region.US_EAST_1);
         if (kmsEndpoint != null) {
             k.endpointOverride(kmsEndpoint);
         }
@@ -62,27 +76,56 @@ final class KmsPolicyApplier implements AutoCloseable {
         this.iam = i.build();
     }
 
+    private static Region region(String configured, String profile) {
+        if (configured != null && !configured.isBlank()) {
+            if (!REGION.matcher(configured.strip()).matches()) {
+                throw new KeyPolicyException(Code.INVALID_INPUT, "-Dattestation.region=" + configured
+                        + " is not an AWS region name (such as eu-west-1).");
+            }
+            return Region.of(configured.strip());
+        }
+        try {
+            DefaultAwsRegionProviderChain.Builder chain = DefaultAwsRegionProviderChain.builder();
+            if (profile != null) {
+                chain.profileName(profile);
+            }
+            return chain.build().getRegion();
+        } catch (SdkException e) {
+            throw new KeyPolicyException(Code.AWS_REGION_MISSING, "no AWS region for KMS: -Dattestation.region is not set and none was found in"
+                    + " AWS_REGION, the profile " + (profile != null ? profile : "(default)") + " or the instance metadata.");
+        }
+    }
+
+    private static void requireCredentials(AwsCredentialsProvider credentials, String profile) {
+        try {
+            credentials.resolveCredentials();
+        } catch (SdkException e) {
+            throw new KeyPolicyException(Code.AWS_CREDENTIALS, "no AWS credentials: none found in the profile "
+                    + (profile != null ? profile + " (-Dattestation.profile)" : "(default; -Dattestation.profile not set)")
+                    + ", the AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY environment or the instance metadata.");
+        }
+    }
+
     /** The role's full ARN (with path) from {@code iam:GetRole}; fails if the role does not exist. */
     String resolveRoleArn(String roleArn) {
         String name = roleArn.substring(roleArn.lastIndexOf('/') + 1);
         try {
             return iam.getRole(r -> r.roleName(name)).role().arn();
-        } catch (NoSuchEntityException e) {
-            throw new IllegalStateException("IAM role " + name + " does not exist (iam:GetRole); KMS rejects policies naming unknown principals. "
-                    + "Create the role or fix attestation.roleArn.", e);
         } catch (SdkException e) {
-            throw new IllegalStateException("iam:GetRole " + name + " failed: " + e.getMessage(), e);
+            if (errorCode(e).equals("NoSuchEntity")) {
+                throw new KeyPolicyException(Code.AWS_ROLE_NOT_FOUND, "IAM role " + name + " (from -Dattestation.roleArn=" + roleArn
+                        + ") does not exist (iam:GetRole).", e);
+            }
+            throw failure("iam:GetRole", "role " + name, e);
         }
     }
 
-    /** The key's current policy JSON, or empty if the key does not exist. */
-    Optional<String> currentPolicy(String keyId) {
+    /** The key's current policy JSON. */
+    String currentPolicy(String keyId) {
         try {
-            return Optional.of(kms.getKeyPolicy(r -> r.keyId(keyId).policyName(POLICY_NAME)).policy());
-        } catch (NotFoundException e) {
-            return Optional.empty();
+            return kms.getKeyPolicy(r -> r.keyId(keyId).policyName(POLICY_NAME)).policy();
         } catch (SdkException e) {
-            throw new IllegalStateException("kms:GetKeyPolicy " + keyId + " failed: " + e.getMessage(), e);
+            throw failure("kms:GetKeyPolicy", "key " + keyId, e);
         }
     }
 
@@ -91,17 +134,19 @@ final class KmsPolicyApplier implements AutoCloseable {
         try {
             kms.putKeyPolicy(r -> r.keyId(keyId).policyName(POLICY_NAME).policy(policyJson));
         } catch (SdkException e) {
-            throw new IllegalStateException("kms:PutKeyPolicy " + keyId + " failed: " + e.getMessage(), e);
+            throw failure("kms:PutKeyPolicy", "key " + keyId, e);
         }
     }
 
-    /** Prints the diff from the key's current policy to {@code proposed}; puts it only when {@code apply}. */
-    List<String> reconcile(String keyId, KeyPolicy proposed, boolean apply) {
-        Optional<String> current = currentPolicy(keyId);
-        if (current.isEmpty()) {
-            throw new IllegalStateException("KMS key " + keyId + " not found (kms:GetKeyPolicy); create the key first or fix attestation.keyId.");
-        }
-        List<String> diff = PolicyDiff.between(KeyPolicy.parse(current.get(), "policy of " + keyId), proposed);
+    /**
+     * Prints the diff from the key's current policy to {@code proposed}; puts it only when {@code apply}.
+     *
+     * @throws KeyPolicyException LINT_FAILED when {@code linter} finds errors in {@code proposed} (nothing is put),
+     *         or the AWS_* code of a failed call
+     */
+    List<String> reconcile(String keyId, KeyPolicy proposed, boolean apply, KeyPolicyLinter linter) {
+        linter.check(proposed);
+        List<String> diff = PolicyDiff.between(KeyPolicy.parse(currentPolicy(keyId), "policy of " + keyId), proposed);
         List<String> out = new ArrayList<>();
         if (diff.isEmpty()) {
             out.add("Key " + keyId + ": policy unchanged");
@@ -115,6 +160,49 @@ final class KmsPolicyApplier implements AutoCloseable {
             out.add("Dry run: pass -Dattestation.apply=true to apply.");
         }
         return out;
+    }
+
+    /** One SDK failure as a coded error naming the call, the permission or the parameter to fix. */
+    private KeyPolicyException failure(String call, String resource, SdkException e) {
+        String code = errorCode(e);
+        String detail = e instanceof AwsServiceException s && s.awsErrorDetails() != null && s.awsErrorDetails().errorMessage() != null
+                ? ": " + s.awsErrorDetails().errorMessage() : "";
+        if (e instanceof AwsServiceException s && (s.isThrottlingException() || THROTTLING_ERRORS.contains(code))) {
+            return new KeyPolicyException(Code.AWS_THROTTLED, call + " on " + resource + " was throttled by AWS (" + code
+                    + ") after the SDK's retries.", e);
+        }
+        if (CREDENTIAL_ERRORS.contains(code) || !(e instanceof AwsServiceException) && String.valueOf(e.getMessage())
+                .startsWith("Unable to load credentials")) {
+            return new KeyPolicyException(Code.AWS_CREDENTIALS, "AWS rejected the credentials for " + call
+                    + (code.isEmpty() ? "" : " (" + code + ")") + ".", e);
+        }
+        if (code.startsWith("AccessDenied") || e instanceof AwsServiceException s && s.statusCode() == 403) {
+            return new KeyPolicyException(Code.AWS_ACCESS_DENIED, "the identity running the goal may not call " + call + " on " + resource
+                    + " in " + region.id() + " (" + code + detail + "); it needs the permission " + call + ".", e);
+        }
+        if (code.equals("NotFoundException") || code.equals("InvalidArnException")) {
+            return new KeyPolicyException(Code.AWS_KEY_NOT_FOUND, resource + " (-Dattestation.keyId) does not exist in region " + region.id()
+                    + " (" + call + ", " + code + detail + ").", e);
+        }
+        if (code.equals("MalformedPolicyDocumentException")) {
+            return new KeyPolicyException(Code.AWS_POLICY_REJECTED, call + " on " + resource + ": KMS refused the policy (" + code + detail + ").", e);
+        }
+        if (e instanceof AwsServiceException) {
+            return new KeyPolicyException(Code.AWS_REQUEST_FAILED, call + " on " + resource + " in " + region.id() + " failed (" + code + detail + ").", e);
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return new KeyPolicyException(Code.AWS_REQUEST_FAILED, call + " on " + resource + " in " + region.id()
+                + " did not reach AWS (" + root.getClass().getSimpleName() + (root.getMessage() != null ? ": " + root.getMessage() : "") + ").", e);
+    }
+
+    private static String errorCode(SdkException e) {
+        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null && s.awsErrorDetails().errorCode() != null) {
+            return s.awsErrorDetails().errorCode();
+        }
+        return "";
     }
 
     @Override

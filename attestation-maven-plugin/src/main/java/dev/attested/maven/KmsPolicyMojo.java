@@ -19,6 +19,7 @@ import dev.attested.pcr.PcrManifest;
 import dev.attested.pcr.PcrManifestException;
 import java.io.File;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
@@ -59,7 +60,10 @@ public class KmsPolicyMojo extends AbstractMojo {
     /** Attested actions, comma-separated (Decrypt, GenerateDataKey, GenerateDataKeyPair, GenerateRandom, DeriveSharedSecret). */
     @Parameter(property = "attestation.actions", defaultValue = "kms:Decrypt")
     List<String> actions;
-    /** Measurements to pin, comma-separated: image (PCR0/ImageSha384, PCR1, PCR2), signer (PCR8), role (PCR3), instance (PCR4). */
+    /**
+     * Measurements to pin, comma-separated: image (PCR0/ImageSha384, PCR1, PCR2), signer (PCR8), role (PCR3), instance (PCR4).
+     * At least image or signer: role and instance identify the parent, not the enclave's code.
+     */
     @Parameter(property = "attestation.pins", defaultValue = "image")
     String pins;
     /** Parent instance id for the instance pin (PCR4). */
@@ -114,6 +118,9 @@ public class KmsPolicyMojo extends AbstractMojo {
     @Parameter(property = "attestation.kmsPolicy.skip", defaultValue = "false")
     boolean skip;
 
+    /** Whether this run has logged its lint findings already. */
+    private boolean reported;
+
     @Override
     public void execute() throws MojoFailureException {
         if (skip) {
@@ -121,17 +128,19 @@ public class KmsPolicyMojo extends AbstractMojo {
             return;
         }
         if (apply && keyId == null) {
-            throw new MojoFailureException("attestation.apply=true needs attestation.keyId (the key whose policy to replace).");
+            throw failure(KeyPolicyException.Code.INVALID_INPUT, "attestation.apply=true needs attestation.keyId (the key whose policy to replace).");
         }
         // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
         output = orDefault(output, "target/attestation/kms-policy.json");
         manifest = manifest.stream().map(m -> orDefault(m, "target/attestation/pcr-manifest.json")).toList();
-        try (KmsPolicyApplier aws = keyId == null ? null : new KmsPolicyApplier(region, profile, uri(endpoint), uri(iamEndpoint), null)) {
+        try (KmsPolicyApplier aws = keyId == null ? null : new KmsPolicyApplier(region, profile, uri(endpoint, "attestation.endpoint"),
+                uri(iamEndpoint, "attestation.iamEndpoint"), null)) {
+            // The core decides: a generated policy with lint errors is refused by the generator, an existing one by
+            // requireNoErrors below, and the applier lints again before PutKeyPolicy.
             GeneratedKeyPolicy generated = policy == null ? generate(aws) : null;
             KeyPolicy result = generated != null ? generated.policy() : KeyPolicy.read(policy.toPath());
-            List<LintFinding> findings = new KeyPolicyLinter().lint(result);
-            findings.forEach(f -> log(!f.isError(), f.toString()));
-            getLog().info("Lint: " + findings.stream().filter(LintFinding::isError).count() + " errors, " + findings.size() + " findings");
+            List<LintFinding> findings = generated != null ? generated.findings() : linter().lint(result);
+            report(findings);
             if (evaluate != null) {
                 List<EvaluationScenarios.Result> results = EvaluationScenarios.run(evaluator(result), EvaluationScenarios.read(evaluate.toPath()));
                 results.forEach(r -> log(r.met(), r.line()));
@@ -139,18 +148,40 @@ public class KmsPolicyMojo extends AbstractMojo {
                     throw failure(KeyPolicyException.Code.SCENARIO_FAILED, "some scenarios did not get the expected decision.");
                 }
             }
-            if (KeyPolicyLinter.hasErrors(findings)) {
-                throw failure(KeyPolicyException.Code.LINT_FAILED, "the key policy has lint errors; nothing written or applied.");
-            }
+            KeyPolicyLinter.requireNoErrors(findings);
             if (generated != null) {
                 generated.write(output.toPath());
                 getLog().info("Wrote " + output + "\n" + generated.summary());
             }
             if (aws != null) {
-                aws.reconcile(keyId, result, apply).forEach(getLog()::info);
+                aws.reconcile(keyId, result, apply, linter()).forEach(getLog()::info);
             }
-        } catch (KeyPolicyException | AttestationException | PcrManifestException | PcrHistoryException | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (KeyPolicyException e) {
+            if (e.code() == KeyPolicyException.Code.LINT_FAILED && !reported) {
+                report(e.findings());
+            }
             throw new MojoFailureException(e.getMessage(), e);
+        } catch (AttestationException | PcrManifestException | PcrHistoryException | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new MojoFailureException(e.getMessage(), e);
+        }
+    }
+
+    /** Each finding at its own level: errors and warnings show up in quiet builds and CI annotations. */
+    private void report(List<LintFinding> findings) {
+        reported = true;
+        for (LintFinding f : findings) {
+            switch (f.severity()) {
+                case ERROR -> getLog().error(f.text());
+                case WARNING -> getLog().warn(f.text());
+                case INFO -> getLog().info(f.text());
+            }
+        }
+        long errors = findings.stream().filter(LintFinding::isError).count();
+        String line = "Lint: " + errors + " errors, " + findings.size() + " findings";
+        if (errors > 0) {
+            getLog().error(line);
+        } else {
+            getLog().info(line);
         }
     }
 
@@ -158,9 +189,9 @@ public class KmsPolicyMojo extends AbstractMojo {
         if (roleArn == null) {
             throw new KeyPolicyException(KeyPolicyException.Code.INVALID_INPUT, "attestation.roleArn is required to generate a policy.");
         }
-        KeyPolicyGenerator.Builder b = KeyPolicyGenerator.builder().account(account)
+        KeyPolicyGenerator.Builder b = KeyPolicyGenerator.builder().pins(MeasurementPin.parse(pins)).account(account)
                 .roleArn(aws != null ? aws.resolveRoleArn(roleArn) : roleArn).admins(admins).producers(producers).actions(actions)
-                .pins(MeasurementPin.parse(pins)).instanceId(instanceId).denyGuardRail(denyGuardRail).allowDebugMode(allowDebugMode)
+                .instanceId(instanceId).denyGuardRail(denyGuardRail).allowDebugMode(allowDebugMode)
                 .signingCertificate(signingCertificate != null ? NitroRoots.read(signingCertificate.toPath()).get(0) : null)
                 .templates(templates != null ? PolicyTemplates.directory(templates.toPath()) : PolicyTemplates.bundled());
         if (environment != null && !environment.isBlank()) {
@@ -193,6 +224,10 @@ public class KmsPolicyMojo extends AbstractMojo {
         return new MojoFailureException(code + ": " + message + " " + code.hint());
     }
 
+    private KeyPolicyLinter linter() {
+        return allowDebugMode ? KeyPolicyLinter.allowingDebugMode() : new KeyPolicyLinter();
+    }
+
     private KeyPolicyEvaluator evaluator(KeyPolicy p) {
         AttestationVerifier.Builder v = AttestationVerifier.builder().atDocumentTime();
         if (trustAnchor != null) {
@@ -203,7 +238,19 @@ public class KmsPolicyMojo extends AbstractMojo {
         return allowDebugMode ? e.allowingDebugMode() : e;
     }
 
-    private static URI uri(String s) {
-        return s == null || s.isBlank() ? null : URI.create(s);
+    private static URI uri(String s, String property) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            URI u = new URI(s.strip());
+            if (u.getScheme() == null || u.getHost() == null) {
+                throw new URISyntaxException(s, "needs a scheme and a host, e.g. https://kms.eu-west-1.amazonaws.com");
+            }
+            return u;
+        } catch (URISyntaxException e) {
+            throw new KeyPolicyException(KeyPolicyException.Code.INVALID_INPUT, "-D" + property + "=" + s + " is not an endpoint URL: "
+                    + e.getReason() + ".");
+        }
     }
 }

@@ -137,4 +137,103 @@ class KmsPolicyMojoTest {
         m.execute();
         assertFalse(Files.exists(m.output.toPath()));
     }
+
+    /** A Maven log that keeps every line with its level. */
+    static final class RecordingLog implements org.apache.maven.plugin.logging.Log {
+        final List<String> lines = new java.util.ArrayList<>();
+
+        private void add(String level, CharSequence text) {
+            lines.add(level + " " + text);
+        }
+
+        List<String> at(String level) {
+            return lines.stream().filter(l -> l.startsWith(level + " ")).map(l -> l.substring(level.length() + 1)).toList();
+        }
+
+        @Override public boolean isDebugEnabled() { return false; }
+        @Override public void debug(CharSequence c) { add("DEBUG", c); }
+        @Override public void debug(CharSequence c, Throwable t) { add("DEBUG", c); }
+        @Override public void debug(Throwable t) { add("DEBUG", String.valueOf(t)); }
+        @Override public boolean isInfoEnabled() { return true; }
+        @Override public void info(CharSequence c) { add("INFO", c); }
+        @Override public void info(CharSequence c, Throwable t) { add("INFO", c); }
+        @Override public void info(Throwable t) { add("INFO", String.valueOf(t)); }
+        @Override public boolean isWarnEnabled() { return true; }
+        @Override public void warn(CharSequence c) { add("WARN", c); }
+        @Override public void warn(CharSequence c, Throwable t) { add("WARN", c); }
+        @Override public void warn(Throwable t) { add("WARN", String.valueOf(t)); }
+        @Override public boolean isErrorEnabled() { return true; }
+        @Override public void error(CharSequence c) { add("ERROR", c); }
+        @Override public void error(CharSequence c, Throwable t) { add("ERROR", c); }
+        @Override public void error(Throwable t) { add("ERROR", String.valueOf(t)); }
+    }
+
+    @Test
+    void lintFindingsAreLoggedAtTheirOwnLevel(@TempDir Path dir) throws IOException {
+        Path existing = dir.resolve("existing.json");
+        // Root kms:* (an error) and a StringLike without wildcard (a warning).
+        Files.writeString(existing, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Root\",\"Effect\":\"Allow\","
+                + "\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},"
+                + "{\"Sid\":\"Enclave\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" + ROLE + "\"},\"Action\":\"kms:Decrypt\","
+                + "\"Resource\":\"*\",\"Condition\":{\"StringLike\":{\"kms:RecipientAttestation:ImageSha384\":\"" + PCR0.hex() + "\"}}}]}");
+        KmsPolicyMojo m = mojo(dir);
+        m.policy = existing.toFile();
+        RecordingLog log = new RecordingLog();
+        m.setLog(log);
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("LINT_FAILED"), e.getMessage());
+        assertTrue(log.at("ERROR").stream().anyMatch(l -> l.startsWith("KMS-ROOT-PLAINTEXT [Root]: ")), log.lines.toString());
+        assertTrue(log.at("WARN").stream().anyMatch(l -> l.startsWith("KMS-STRINGLIKE [Enclave]: ")), log.lines.toString());
+        assertTrue(log.at("ERROR").contains("Lint: 1 errors, 2 findings"), log.lines.toString());
+        assertTrue(log.at("INFO").stream().noneMatch(l -> l.contains("KMS-")), log.lines.toString());
+    }
+
+    @Test
+    void pinsWithoutACodeMeasurementAreRefusedAndNothingIsWritten(@TempDir Path dir) {
+        KmsPolicyMojo m = mojo(dir);
+        m.pins = "role,instance";
+        m.instanceId = "i-084e1dd2f1b2c529b";
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("NO_CODE_PIN"), e.getMessage());
+        assertFalse(Files.exists(m.output.toPath()));
+    }
+
+    @Test
+    void aGeneratedPolicyTheCoreRefusesIsReportedAndNotWritten(@TempDir Path dir) throws IOException {
+        Path templates = Files.createDirectories(dir.resolve("templates"));
+        Files.writeString(templates.resolve("enclave-attested-use.json"), "{\"Sid\":\"${sid}\",\"Effect\":\"Allow\","
+                + "\"Principal\":{\"AWS\":\"${roleArn}\"},\"Action\":\"${attestedActions}\",\"Resource\":\"*\","
+                + "\"Condition\":{\"StringEqualsIgnoreCaseIfExists\":\"${attestationConditions}\"}}");
+        KmsPolicyMojo m = mojo(dir);
+        m.templates = templates.toFile();
+        RecordingLog log = new RecordingLog();
+        m.setLog(log);
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("LINT_FAILED"), e.getMessage());
+        assertTrue(log.at("ERROR").stream().anyMatch(l -> l.startsWith("KMS-IFEXISTS-ALLOW [EnclaveAttestedUse]")), log.lines.toString());
+        assertFalse(Files.exists(m.output.toPath()));
+        assertFalse(Files.exists(m.output.toPath().resolveSibling("kms-policy.txt")));
+    }
+
+    @Test
+    void anAwsFailureEndsInItsCodeNotTheSdkText(@TempDir Path dir) throws Throwable {
+        KmsPolicyApplierTest.withEmptyAwsConfiguration(() -> {
+            KmsPolicyMojo m = mojo(dir);
+            m.keyId = "key-1";
+            MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+            assertTrue(e.getMessage().startsWith("AWS_REGION_MISSING"), e.getMessage());
+            assertTrue(e.getMessage().contains("-Dattestation.region"), e.getMessage());
+        });
+    }
+
+    @Test
+    void aMalformedEndpointNamesItsParameter(@TempDir Path dir) {
+        KmsPolicyMojo m = mojo(dir);
+        m.keyId = "key-1";
+        m.region = "eu-west-1";
+        m.endpoint = "kms eu west";
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("INVALID_INPUT"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Dattestation.endpoint=kms eu west"), e.getMessage());
+    }
 }

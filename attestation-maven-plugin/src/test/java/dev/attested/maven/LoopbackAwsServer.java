@@ -47,6 +47,11 @@ final class LoopbackAwsServer implements AutoCloseable {
     /** Role name → full ARN with path. */
     final Map<String, String> roles = new ConcurrentHashMap<>();
     final List<Recorded> requests = Collections.synchronizedList(new ArrayList<>());
+    /** Operation ({@code GetRole}, {@code TrentService.PutKeyPolicy}) → the AWS error it answers with instead. */
+    final Map<String, Failure> failures = new ConcurrentHashMap<>();
+
+    /** An AWS error response: HTTP status, error code ({@code __type} for KMS, {@code Code} for IAM) and message. */
+    record Failure(int status, String code, String message) {}
     private final HttpServer server;
 
     LoopbackAwsServer() throws IOException {
@@ -74,6 +79,18 @@ final class LoopbackAwsServer implements AutoCloseable {
         requests.add(new Recorded(service, region, operation, text, valid, signed));
         if (!valid) {
             send(ex, 403, "application/x-amz-json-1.1", "{\"__type\":\"InvalidSignatureException\",\"message\":\"signature mismatch\"}");
+            return;
+        }
+        Failure failure = failures.get(operation);
+        if (failure != null) {
+            if ("kms".equals(service)) {
+                ObjectNode err = JSON.createObjectNode().put("__type", failure.code()).put("message", failure.message());
+                send(ex, failure.status(), "application/x-amz-json-1.1", JSON.writeValueAsString(err));
+            } else {
+                send(ex, failure.status(), "text/xml", "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error>"
+                        + "<Type>Sender</Type><Code>" + failure.code() + "</Code><Message>" + failure.message() + "</Message></Error>"
+                        + "<RequestId>00000000-0000-0000-0000-000000000002</RequestId></ErrorResponse>");
+            }
             return;
         }
         if ("kms".equals(service)) {

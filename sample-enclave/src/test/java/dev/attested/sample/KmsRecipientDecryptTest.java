@@ -53,6 +53,8 @@ class KmsRecipientDecryptTest {
     private volatile JsonNode lastRequest;
     /** For the command-line test, whose simulator (and root) is created inside {@code Main}. */
     private volatile boolean verifyChain = true;
+    /** When set, the loopback KMS answers with this CiphertextForRecipient instead of a real envelope. */
+    private volatile byte[] hostileEnvelope;
 
     @BeforeEach
     void start() throws IOException {
@@ -99,7 +101,7 @@ class KmsRecipientDecryptTest {
                 return;
             }
             PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(spki));
-            byte[] envelope = RecipientCms.encrypt(PLAINTEXT, key, new SecureRandom());
+            byte[] envelope = hostileEnvelope != null ? hostileEnvelope : RecipientCms.encrypt(PLAINTEXT, key, new SecureRandom());
             ObjectNode body = JSON.createObjectNode()
                     .put("KeyId", "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
                     .put("EncryptionAlgorithm", "SYMMETRIC_DEFAULT")
@@ -162,5 +164,44 @@ class KmsRecipientDecryptTest {
         assertEquals(0, status);
         assertEquals("PLAINTEXT: " + Base64.getEncoder().encodeToString(PLAINTEXT),
                 captured.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    /** An EnvelopedData whose version is a 200-bit INTEGER (once an ArithmeticException out of RecipientCms). */
+    private static byte[] hugeVersionEnvelope() throws IOException {
+        org.bouncycastle.asn1.ASN1EncodableVector ed = new org.bouncycastle.asn1.ASN1EncodableVector();
+        ed.add(new org.bouncycastle.asn1.ASN1Integer(java.math.BigInteger.TWO.pow(200)));
+        ed.add(new org.bouncycastle.asn1.DERSet());
+        ed.add(new org.bouncycastle.asn1.cms.EncryptedContentInfo(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.data,
+                new org.bouncycastle.asn1.x509.AlgorithmIdentifier(org.bouncycastle.asn1.nist.NISTObjectIdentifiers.id_aes256_CBC), null));
+        return new org.bouncycastle.asn1.cms.ContentInfo(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.envelopedData,
+                new org.bouncycastle.asn1.DERSequence(ed)).getEncoded();
+    }
+
+    @Test
+    void aHostileEnvelopeFromKmsIsRefusedWithTheTypedException() throws IOException {
+        hostileEnvelope = hugeVersionEnvelope();
+        RecipientCms.RecipientCmsException e = assertThrows(RecipientCms.RecipientCmsException.class,
+                () -> new KmsRecipientDecrypt(kms, enclaveNsm, new SecureRandom()).decrypt(BLOB, null));
+        assertEquals(RecipientCms.Code.UNEXPECTED_STRUCTURE, e.code());
+    }
+
+    @Test
+    void theKmsDecryptCommandReportsAHostileEnvelopeInOneLine() throws Exception {
+        verifyChain = false;
+        hostileEnvelope = hugeVersionEnvelope();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        int status;
+        System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            status = Main.run(new String[] {"kms-decrypt", "--nsm=simulator", "--proxy-port=0",
+                "--endpoint=http://127.0.0.1:" + server.getAddress().getPort(), "--aws-access-key-id=AKIDEXAMPLE",
+                "--aws-secret-access-key=x", "--ciphertext=" + Base64.getEncoder().encodeToString(BLOB)});
+        } finally {
+            System.setErr(original);
+        }
+        assertEquals(1, status);
+        String printed = err.toString(StandardCharsets.UTF_8).strip();
+        assertEquals("kms-decrypt: UNEXPECTED_STRUCTURE: EnvelopedData version of 201 bits, KMS sends 2", printed);
     }
 }
