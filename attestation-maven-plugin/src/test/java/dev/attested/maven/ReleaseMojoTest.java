@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -47,21 +46,8 @@ class ReleaseMojoTest {
     private Path project;
     private final BuildEifMojoTest.Lines log = new BuildEifMojoTest.Lines();
 
-    /** Runs git with a fixed identity and without the user's or system's configuration. */
-    static String git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString(), "-c", "user.name=Release Test",
-                "-c", "user.email=release-test@example.invalid", "-c", "commit.gpgsign=false",
-                "-c", "init.defaultBranch=main"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-        pb.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IOException(cmd + " failed: " + out);
-        }
-        return out.trim();
+    private static String git(Path dir, String... args) throws IOException, InterruptedException {
+        return ItGit.run(dir, args);
     }
 
     /** A committed project whose build (target/, ignored) holds an EIF and its PCR manifest. */
@@ -72,9 +58,7 @@ class ReleaseMojoTest {
         Files.writeString(project.resolve("pom.xml"), "<project/>\n");
         Files.writeString(project.resolve("src/main/java/Main.java"), "class Main {}\n");
         Files.writeString(project.resolve(".gitignore"), "target/\n");
-        git(project, "init", "-q");
-        git(project, "add", "-A");
-        git(project, "commit", "-q", "-m", "release 1.0.0");
+        ItGit.initAndCommit(project, "release 1.0.0");
         build("EIF bytes", "app");
     }
 
