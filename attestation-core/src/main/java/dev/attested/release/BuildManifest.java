@@ -1,5 +1,6 @@
 package dev.attested.release;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -63,12 +64,26 @@ public record BuildManifest(
 
     /**
      * @param uri      where the source can be cloned (from the project's SCM section), or null
-     * @param revision commit id
+     * @param revision commit id, or null when the build was not in a Git checkout (only with allowDirty)
      * @param ref      branch or tag ref, or null
+     * @param dirty    true when the released source is not exactly {@code revision}: tracked files differed from
+     *                 it, or it could not be checked ({@code -Dattestation.allowDirty=true}); such a release is not
+     *                 reproducible from the commit
      */
-    @JsonPropertyOrder({"uri", "revision", "ref"})
+    @JsonPropertyOrder({"uri", "revision", "ref", "dirty"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Source(String uri, String revision, String ref) {}
+    public record Source(String uri, String revision, String ref, boolean dirty) {
+        /** A clean checkout of {@code revision}. */
+        public Source(String uri, String revision, String ref) {
+            this(uri, revision, ref, false);
+        }
+    }
+
+    /** True unless the source is a recorded commit whose working tree was clean. */
+    @JsonIgnore
+    public boolean sourceDirty() {
+        return source == null || source.revision() == null || source.dirty();
+    }
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)

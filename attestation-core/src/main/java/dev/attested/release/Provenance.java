@@ -58,8 +58,15 @@ public final class Provenance {
             ObjectNode src = deps.addObject();
             src.put("uri", build.source().uri() == null ? "git" : "git+" + build.source().uri());
             src.putObject("digest").put("gitCommit", build.source().revision());
-            if (build.source().ref() != null) {
-                src.putObject("annotations").put("ref", build.source().ref());
+            if (build.source().ref() != null || build.source().dirty()) {
+                ObjectNode annotations = src.putObject("annotations");
+                if (build.source().ref() != null) {
+                    annotations.put("ref", build.source().ref());
+                }
+                if (build.source().dirty()) {
+                    // the built tree differed from this commit: the dependency is not exactly what was built
+                    annotations.put("dirty", true);
+                }
             }
         }
         if (build.baseImageDigest() != null && build.baseImageDigest().startsWith("sha256:")) {

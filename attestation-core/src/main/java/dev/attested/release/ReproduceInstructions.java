@@ -23,6 +23,20 @@ public final class ReproduceInstructions {
         md.append("This release publishes an enclave image file (EIF) and the measurements it produces. ")
                 .append("Rebuild it from source and check that you get the same PCRs before you trust them ")
                 .append("(for example in a KMS key policy).\n\n");
+        if (build.sourceDirty()) {
+            BuildManifest.Source src = build.source();
+            md.append("## Warning: not reproducible from a commit\n\n");
+            if (src == null || src.revision() == null) {
+                md.append("This release was built outside a Git checkout, so it names no source revision. ");
+            } else {
+                md.append("This release was built from a working tree whose tracked files differed from commit `")
+                        .append(src.revision()).append("` (or could not be compared with it). ");
+            }
+            md.append("It was released with `-Dattestation.allowDirty=true`: the source below is not exactly the ")
+                    .append("source of this EIF, and a rebuild will probably end in `REPRODUCE_PCR_MISMATCH`. ")
+                    .append("Do not trust these PCRs on the strength of a rebuild; ask for a release built from a ")
+                    .append("clean commit.\n\n");
+        }
 
         md.append("## Expected measurements\n\n| PCR | SHA-384 |\n|---|---|\n");
         for (Map.Entry<Integer, String> e : manifest.pcrs().entrySet()) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -104,7 +105,11 @@ class ReleaseBundleTest {
     @Test
     void aPolicyFromTheKmsPolicyGoalIsShippedInsteadOfTheTemplate(@TempDir Path dir) throws Exception {
         ReleaseBundle.Request r = request(dir);
-        byte[] policy = "{\"Version\":\"2012-10-17\",\"Statement\":[]}\n".getBytes(StandardCharsets.UTF_8);
+        byte[] policy = ("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Enclave\",\"Effect\":\"Allow\","
+                + "\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:role/enclave\"},\"Action\":\"kms:Decrypt\","
+                + "\"Resource\":\"*\",\"Condition\":{\"StringEqualsIgnoreCase\":{"
+                + "\"kms:RecipientAttestation:ImageSha384\":\"" + r.manifest().pcrs().get(0) + "\"}}}]}\n")
+                .getBytes(StandardCharsets.UTF_8);
         ReleaseBundle b = ReleaseBundle.write(dir.resolve("release"),
                 new ReleaseBundle.Request(r.eif(), r.manifest(), r.build(), policy, "0.1.0"));
         assertArrayEquals(policy, Files.readAllBytes(b.directory().resolve("kms-policy.json")));
@@ -125,16 +130,169 @@ class ReleaseBundleTest {
     }
 
     @Test
-    void rewritingReplacesTheWholeBundle(@TempDir Path dir) throws Exception {
+    void aRerunWithTheSamePcrsKeepsTheBundleByteForByte(@TempDir Path dir) throws Exception {
         ReleaseBundle.Request r = request(dir);
         Path root = dir.resolve("release");
         ReleaseBundle first = ReleaseBundle.write(root, r);
-        Files.writeString(first.directory().resolve("stray.txt"), "left over");
-        ReleaseBundle second = ReleaseBundle.write(root, r);
-        assertFalse(Files.exists(second.directory().resolve("stray.txt")));
-        try (Stream<Path> s = Files.list(root)) {
-            assertEquals(1, s.count());
+        assertTrue(first.created());
+        Map<String, String> before = BundleSnapshot.of(root);
+        ReleaseBundle again = ReleaseBundle.write(root, r);
+        assertFalse(again.created(), "kept, not rewritten");
+        assertEquals(Set.of(), again.differences());
+        assertEquals(first.sums(), again.sums());
+        assertEquals(before, BundleSnapshot.of(root));
+    }
+
+    @Test
+    void aRerunWithTheSamePcrsFromAnotherCommitKeepsThePublishedFilesAndNamesWhatDiffers(@TempDir Path dir)
+            throws Exception {
+        ReleaseBundle.Request r = request(dir);
+        Path root = dir.resolve("release");
+        ReleaseBundle.write(root, r);
+        Map<String, String> before = BundleSnapshot.of(root);
+        ReleaseBundle.Request later = new ReleaseBundle.Request(r.eif(), r.manifest(),
+                ReleaseFixtures.build(r.manifest(), "cd".repeat(20), "25.0.1"), null, "0.1.0");
+        ReleaseBundle kept = ReleaseBundle.write(root, later);
+        assertFalse(kept.created());
+        assertEquals(Set.of("build-manifest.json", "provenance.intoto.json", "REPRODUCE.md"), kept.differences());
+        assertEquals(before, BundleSnapshot.of(root));
+    }
+
+    @Test
+    void anotherBuildOfTheSameVersionWithOtherPcrsIsRefusedAndTheEarlierBundleIsUntouched(@TempDir Path dir)
+            throws Exception {
+        ReleaseBundle.Request r = request(dir);
+        Path root = dir.resolve("release");
+        ReleaseBundle.write(root, r);
+        Map<String, String> before = BundleSnapshot.of(root);
+
+        Path eif = ReleaseFixtures.eif(dir.resolve("rebuild"), "other EIF bytes");
+        PcrManifest other = ReleaseFixtures.manifest(eif, "kernel", "changed app",
+                ReleaseFixtures.blobs("33".repeat(32)), "scratch");
+        var e = assertThrows(ReleaseException.class, () -> ReleaseBundle.write(root, new ReleaseBundle.Request(eif,
+                other, ReleaseFixtures.build(other, "ab".repeat(20), "25.0.1"), null, "0.1.0")));
+        assertEquals(ReleaseException.Code.RELEASE_BUNDLE_EXISTS, e.code());
+        assertTrue(e.getMessage().contains("PCR0, PCR2 differ"), e.getMessage());
+        assertEquals(before, BundleSnapshot.of(root), "byte for byte, and no temporary directory left");
+    }
+
+    @Test
+    void aBundleDirectoryWithoutAReadableManifestIsNotReplaced(@TempDir Path dir) throws Exception {
+        ReleaseBundle.Request r = request(dir);
+        Path root = dir.resolve("release");
+        Files.createDirectories(root.resolve("1.0.0"));
+        Files.writeString(root.resolve("1.0.0/app-1.0.0.eif"), "half an EIF");
+        Map<String, String> missing = BundleSnapshot.of(root);
+        var e = assertThrows(ReleaseException.class, () -> ReleaseBundle.write(root, r));
+        assertEquals(ReleaseException.Code.RELEASE_BUNDLE_INCOMPLETE, e.code());
+        assertEquals(missing, BundleSnapshot.of(root));
+
+        Files.writeString(root.resolve("1.0.0/pcr-manifest.json"), "{\"schemaVersion\": 1, \"pcrs\": ");
+        Map<String, String> corrupt = BundleSnapshot.of(root);
+        e = assertThrows(ReleaseException.class, () -> ReleaseBundle.write(root, r));
+        assertEquals(ReleaseException.Code.RELEASE_BUNDLE_INCOMPLETE, e.code());
+        assertEquals(corrupt, BundleSnapshot.of(root));
+    }
+
+    @Test
+    void aBundleWithTheSamePcrsThatFailsItsOwnSha256sumsIsNotTakenAsReleased(@TempDir Path dir) throws Exception {
+        ReleaseBundle.Request r = request(dir);
+        Path root = dir.resolve("release");
+        ReleaseBundle first = ReleaseBundle.write(root, r);
+        Files.writeString(first.directory().resolve("REPRODUCE.md"), "edited by hand");
+        Map<String, String> edited = BundleSnapshot.of(root);
+        var e = assertThrows(ReleaseException.class, () -> ReleaseBundle.write(root, r));
+        assertEquals(ReleaseException.Code.RELEASE_BUNDLE_INCOMPLETE, e.code());
+        assertTrue(e.getMessage().contains("REPRODUCE.md does not match"), e.getMessage());
+        assertEquals(edited, BundleSnapshot.of(root));
+
+        Files.delete(first.directory().resolve("SHA256SUMS"));
+        e = assertThrows(ReleaseException.class, () -> ReleaseBundle.write(root, r));
+        assertEquals(ReleaseException.Code.RELEASE_BUNDLE_INCOMPLETE, e.code());
+        assertTrue(e.getMessage().contains("no SHA256SUMS"), e.getMessage());
+    }
+
+    @Test
+    void aStaleKmsPolicyIsRefusedBeforeAnythingIsWritten(@TempDir Path dir) throws Exception {
+        ReleaseBundle.Request r = request(dir);
+        Path root = dir.resolve("release");
+        Path oldEif = ReleaseFixtures.eif(dir.resolve("old"), "old EIF");
+        PcrManifest old = ReleaseFixtures.manifest(oldEif, "kernel", "old app", ReleaseFixtures.blobs("33".repeat(32)),
+                "scratch");
+        byte[] stale = KmsPolicyTemplate.forRelease(old);
+        var e = assertThrows(ReleaseException.class, () -> ReleaseBundle.write(root,
+                new ReleaseBundle.Request(r.eif(), r.manifest(), r.build(), stale, "0.1.0")));
+        assertEquals(ReleaseException.Code.RELEASE_POLICY_MISMATCH, e.code());
+        assertFalse(Files.exists(root), "nothing written");
+
+        ReleaseBundle.write(root, r);
+        Map<String, String> before = BundleSnapshot.of(root);
+        e = assertThrows(ReleaseException.class, () -> ReleaseBundle.write(root,
+                new ReleaseBundle.Request(r.eif(), r.manifest(), r.build(), stale, "0.1.0")));
+        assertEquals(ReleaseException.Code.RELEASE_POLICY_MISMATCH, e.code());
+        assertEquals(before, BundleSnapshot.of(root));
+    }
+
+    @Test
+    void aPolicyThatIsNotJsonIsRefused(@TempDir Path dir) throws Exception {
+        ReleaseBundle.Request r = request(dir);
+        byte[] broken = "{\"Version\": \"2012-10-17\", \"Statement\": [".getBytes(StandardCharsets.UTF_8);
+        var e = assertThrows(ReleaseException.class, () -> ReleaseBundle.write(dir.resolve("release"),
+                new ReleaseBundle.Request(r.eif(), r.manifest(), r.build(), broken, "0.1.0")));
+        assertEquals(ReleaseException.Code.RELEASE_POLICY_MALFORMED, e.code());
+        assertFalse(Files.exists(dir.resolve("release")));
+    }
+
+    @Test
+    void aProjectWithoutOutputTimestampIsRefused(@TempDir Path dir) throws Exception {
+        PcrManifest m = request(dir).manifest();
+        for (String unset : new String[] {null, "", " ", "a"}) {
+            var e = assertThrows(ReleaseException.class, () -> ReleaseBundle.requireOutputTimestamp(unset, m));
+            assertEquals(ReleaseException.Code.RELEASE_NO_TIMESTAMP, e.code(), "'" + unset + "'");
+            assertTrue(e.getMessage().contains("<project.build.outputTimestamp>"), e.getMessage());
         }
+        var bad = assertThrows(ReleaseException.class, () -> ReleaseBundle.requireOutputTimestamp("yesterday", m));
+        assertEquals(ReleaseException.Code.RELEASE_NO_TIMESTAMP, bad.code());
+        var other = assertThrows(ReleaseException.class,
+                () -> ReleaseBundle.requireOutputTimestamp("2026-02-01T00:00:00Z", m));
+        assertEquals(ReleaseException.Code.RELEASE_TIMESTAMP_MISMATCH, other.code());
+        ReleaseBundle.requireOutputTimestamp(ReleaseFixtures.TIMESTAMP, m);
+        ReleaseBundle.requireOutputTimestamp("2026-01-01T01:00:00+01:00", m);
+        ReleaseBundle.requireOutputTimestamp(Long.toString(Instant.parse(ReleaseFixtures.TIMESTAMP).getEpochSecond()), m);
+    }
+
+    @Test
+    void aDirtyReleaseSaysSoInTheBuildManifestReproduceMdAndProvenance(@TempDir Path dir) throws Exception {
+        ReleaseBundle.Request r = request(dir);
+        BuildManifest clean = r.build();
+        BuildManifest dirty = BuildManifest.of(clean.project(), clean.version(), null,
+                new BuildManifest.Source("https://example.com/app.git", "ab".repeat(20), "refs/heads/main", true),
+                clean.tools(), r.manifest());
+        ReleaseBundle b = ReleaseBundle.write(dir.resolve("release"),
+                new ReleaseBundle.Request(r.eif(), r.manifest(), dirty, null, "0.1.0"));
+        JsonNode build = json.readTree(b.directory().resolve("build-manifest.json").toFile());
+        assertTrue(build.at("/source/dirty").asBoolean(), build.toString());
+        assertTrue(BuildManifest.readIfPresent(b.directory().resolve("build-manifest.json")).sourceDirty());
+        String md = Files.readString(b.directory().resolve("REPRODUCE.md"));
+        assertTrue(md.contains("## Warning: not reproducible from a commit"), md);
+        assertTrue(md.contains("differed from commit `" + "ab".repeat(20) + "`"), md);
+        JsonNode st = json.readTree(b.directory().resolve("provenance.intoto.json").toFile());
+        assertTrue(st.at("/predicate/buildDefinition/resolvedDependencies/0/annotations/dirty").asBoolean());
+
+        ReleaseBundle c = ReleaseBundle.write(dir.resolve("clean"), r);
+        assertFalse(json.readTree(c.directory().resolve("build-manifest.json").toFile()).at("/source/dirty").asBoolean());
+        assertFalse(Files.readString(c.directory().resolve("REPRODUCE.md")).contains("Warning"));
+    }
+
+    @Test
+    void aReleaseOutsideAnyCheckoutSaysItNamesNoRevision(@TempDir Path dir) throws Exception {
+        ReleaseBundle.Request r = request(dir);
+        BuildManifest unversioned = BuildManifest.of("com.example:app", "1.0.0", null,
+                new BuildManifest.Source(null, null, null, true), r.build().tools(), r.manifest());
+        ReleaseBundle b = ReleaseBundle.write(dir.resolve("release"),
+                new ReleaseBundle.Request(r.eif(), r.manifest(), unversioned, null, "0.1.0"));
+        String md = Files.readString(b.directory().resolve("REPRODUCE.md"));
+        assertTrue(md.contains("built outside a Git checkout, so it names no source revision"), md);
     }
 
     @Test

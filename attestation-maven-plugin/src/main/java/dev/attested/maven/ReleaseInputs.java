@@ -3,6 +3,7 @@ package dev.attested.maven;
 import dev.attested.pcr.PcrManifest;
 import dev.attested.release.BuildManifest;
 import dev.attested.release.SourceRevision;
+import dev.attested.release.WorkingTree;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -41,7 +42,24 @@ final class ReleaseInputs {
         return rel.toString().replace(File.separatorChar, '/');
     }
 
+    /**
+     * The build manifest of a rebuild (reproduce): the source revision is read from {@code .git}, the working tree
+     * is not checked.
+     */
     BuildManifest buildManifest(PcrManifest manifest) {
+        Optional<SourceRevision> rev = SourceRevision.find(project.getBasedir().toPath());
+        return buildManifest(manifest, rev.map(r -> new BuildManifest.Source(scmUri(), r.commit(), r.ref()))
+                .orElse(null));
+    }
+
+    /** The build manifest of a release of {@code manifest}, built from {@code tree}. */
+    BuildManifest buildManifest(PcrManifest manifest, WorkingTree tree) {
+        SourceRevision rev = tree.revision();
+        return buildManifest(manifest, rev == null ? new BuildManifest.Source(scmUri(), null, null, true)
+                : new BuildManifest.Source(scmUri(), rev.commit(), rev.ref(), tree.dirty()));
+    }
+
+    private BuildManifest buildManifest(PcrManifest manifest, BuildManifest.Source source) {
         TreeMap<String, String> tools = new TreeMap<>();
         tools.put("jdk", System.getProperty("java.version"));
         tools.put("jdk.vendor", System.getProperty("java.vendor"));
@@ -50,9 +68,6 @@ final class ReleaseInputs {
         if (manifest.tools() != null) {
             tools.putAll(manifest.tools()); // what build-eif recorded wins over what this JVM says
         }
-        Optional<SourceRevision> rev = SourceRevision.find(project.getBasedir().toPath());
-        BuildManifest.Source source = rev.map(r -> new BuildManifest.Source(scmUri(), r.commit(), r.ref()))
-                .orElse(null);
         return BuildManifest.of(project.getGroupId() + ":" + project.getArtifactId(), project.getVersion(),
                 modulePath(), source, tools, manifest);
     }

@@ -87,10 +87,17 @@ public final class ReleaseWorkflow {
 
     /**
      * Runs the step's script with bash as Actions does ({@code bash --noprofile --norc -eo pipefail}), in
-     * {@code workDir}, with {@code env} added to this process's environment.
+     * {@code workDir}, with {@code env} and the step's own {@code env} (expressions empty) added to this process's
+     * environment.
      */
     public StepResult run(String id, Map<String, String> env, Path workDir, long timeoutMinutes)
             throws IOException, InterruptedException {
+        return run(id, env, Map.of(), workDir, timeoutMinutes);
+    }
+
+    /** As {@link #run(String, Map, Path, long)}, with {@code ${{ expr }}} in the step's env from {@code expressions}. */
+    public StepResult run(String id, Map<String, String> env, Map<String, String> expressions, Path workDir,
+            long timeoutMinutes) throws IOException, InterruptedException {
         JsonNode step = step(id);
         if (step == null || !step.has("run")) {
             throw new IllegalArgumentException("no shell step with id " + id);
@@ -100,6 +107,8 @@ public final class ReleaseWorkflow {
         List<String> cmd = new ArrayList<>(List.of("bash", "--noprofile", "--norc", "-eo", "pipefail", script.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
+        step.path("env").fields().forEachRemaining(e ->
+                pb.environment().put(e.getKey(), substitute(e.getValue().asText(), expressions)));
         Path log = workDir.resolve("step-" + id + ".log");
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
