@@ -76,8 +76,20 @@ public final class EvaluationScenarios {
     public static List<Result> run(KeyPolicyEvaluator evaluator, List<Scenario> scenarios) {
         List<Result> out = new ArrayList<>();
         for (Scenario s : scenarios) {
-            Decision d = evaluator.evaluate(s.request());
-            out.add(new Result(s, d, s.expected().map(e -> e.accepts(d.outcome())).orElse(true)));
+            Decision d;
+            try {
+                d = evaluator.evaluate(s.request());
+            } catch (KeyPolicyException e) {
+                // Name the scenario: the evaluator refuses (UNSUPPORTED_CONSTRUCT, REQUEST_INCOMPLETE) per request.
+                String detail = e.getMessage();
+                String prefix = e.code() + ": ";
+                String suffix = " " + e.code().hint();
+                detail = detail.startsWith(prefix) ? detail.substring(prefix.length()) : detail;
+                detail = detail.endsWith(suffix) ? detail.substring(0, detail.length() - suffix.length()) : detail;
+                throw new KeyPolicyException(e.code(), "scenario " + s.name() + " (line " + s.line() + "): " + detail, e);
+            }
+            Decision decision = d;
+            out.add(new Result(s, decision, s.expected().map(e -> e.accepts(decision.outcome())).orElse(true)));
         }
         return out;
     }

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  *   <li>Conditions: String*, Arn* (ArnEquals matches like ArnLike), Bool, Null; the {@code IfExists} suffix;
  *       {@code ForAnyValue:}/{@code ForAllValues:}. Operators AND, keys AND, values OR (NOR for negated operators).
  *       A missing key makes positive operators false and negated and {@code IfExists} operators true;
- *       {@code ForAllValues} is true and {@code ForAnyValue} false (true with {@code IfExists}) for a missing key.
+ *       {@code ForAllValues} is true and {@code ForAnyValue} false (with or without {@code IfExists}) for a missing key.
  *       Key names are case-insensitive, values case-sensitive except for {@code …IgnoreCase} and Bool.</li>
  *   <li>Request context: {@code aws:PrincipalArn} (the role ARN for an assumed-role session),
  *       {@code aws:PrincipalAccount}, {@code kms:CallerAccount}, {@code aws:PrincipalType}, and the attestation keys for
@@ -442,8 +442,10 @@ public final class KeyPolicyEvaluator {
                 return valueHolds(expected, actual.get(0));
             }
             if (absent) {
-                // ForAllValues over no values is true; ForAnyValue finds none (IfExists: a missing key makes the condition true).
-                return set == SetQualifier.FOR_ALL_VALUES || ifExists;
+                // ForAllValues over no values is true; ForAnyValue finds none. IfExists does not turn ForAnyValue true:
+                // AWS applies it per value inside the set loop, and denies an Allow with ForAnyValue:StringEqualsIfExists
+                // on a missing key (observed, repost.aws QU9HFmDzP0QGuU-fd7rS6B7w).
+                return set == SetQualifier.FOR_ALL_VALUES;
             }
             return set == SetQualifier.FOR_ALL_VALUES
                     ? actual.stream().allMatch(v -> valueHolds(expected, v))

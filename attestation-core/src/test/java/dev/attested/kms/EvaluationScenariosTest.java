@@ -110,4 +110,16 @@ class EvaluationScenariosTest {
         Files.writeString(file, "s: principal=arn:aws:iam::111122223333:role/a action=kms:Decrypt context.aws:PrincipalArn=x\n");
         assertEquals(KeyPolicyException.Code.SCENARIO_MALFORMED, assertThrows(KeyPolicyException.class, () -> EvaluationScenarios.read(file)).code());
     }
+
+    @Test
+    void aRefusalNamesTheScenario(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("s.txt");
+        Files.writeString(file, "ok: principal=arn:aws:iam::111122223333:role/a action=kms:Decrypt\n"
+                + "session: principal=arn:aws:sts::111122223333:assumed-role/a/s action=kms:Decrypt\n");
+        KeyPolicy p = KeyPolicyLinterTest.policy(KeyPolicyLinterTest.ROOT_KMS_ALL, KeyPolicyEvaluatorTest.ALLOW_ENCLAVE_ROLES);
+        KeyPolicyException e = assertThrows(KeyPolicyException.class,
+                () -> EvaluationScenarios.run(KeyPolicyEvaluator.of(p), EvaluationScenarios.read(file)));
+        assertEquals(KeyPolicyException.Code.REQUEST_INCOMPLETE, e.code());
+        assertTrue(e.getMessage().startsWith("REQUEST_INCOMPLETE: scenario session (line 2): "), e.getMessage());
+    }
 }

@@ -347,10 +347,14 @@ class KeyPolicyEvaluatorTest {
     }
 
     @Test
-    void forAnyValueWithIfExistsIsTrueForAMissingKey() {
+    void forAnyValueWithIfExistsIsStillFalseForAMissingKey() {
+        // AWS applies IfExists per value inside the ForAnyValue loop: an Allow with this condition does not apply to a
+        // request without the key (observed on AWS, repost.aws QU9HFmDzP0QGuU-fd7rS6B7w; iam-simulate agrees).
         KeyPolicy p = allowWith("ForAnyValue:StringEqualsIfExists", "kms:EncryptionContextKeys", "\"tenant\"");
-        assertEquals(Outcome.ALLOW, outcome(p, new Attestation.None()));
-        assertEquals(Outcome.IMPLICIT_DENY, KeyPolicyEvaluator.of(p).evaluate(withContext(ROLE, "kms:EncryptionContextKeys", "other")).outcome());
+        assertEquals(Outcome.IMPLICIT_DENY, outcome(p, new Attestation.None()));
+        assertEquals(Outcome.ALLOW, KeyPolicyEvaluator.of(p).evaluate(withContext(ROLE, "kms:EncryptionContextKeys", "tenant", "other")).outcome());
+        assertEquals(Outcome.ALLOW, outcome(allowWith("ForAllValues:StringEqualsIfExists", "kms:EncryptionContextKeys", "\"tenant\""),
+                new Attestation.None()));
     }
 
     @Test
