@@ -122,4 +122,15 @@ class EvaluationScenariosTest {
         assertEquals(KeyPolicyException.Code.REQUEST_INCOMPLETE, e.code());
         assertTrue(e.getMessage().startsWith("REQUEST_INCOMPLETE: scenario session (line 2): "), e.getMessage());
     }
+
+    @Test
+    void theShippedExampleParses(@TempDir Path dir) throws IOException {
+        try (var in = EvaluationScenariosTest.class.getResourceAsStream("/dev/attested/release-templates/kms/scenarios.example.txt")) {
+            Files.write(dir.resolve("scenarios.txt"), in.readAllBytes());
+        }
+        Files.writeString(dir.resolve("attestation.b64"), Base64.getEncoder().encodeToString(KeyPolicyEvaluatorTest.PKI.documentBuilder().sign()));
+        List<Scenario> s = EvaluationScenarios.read(dir.resolve("scenarios.txt"));
+        assertEquals(List.of("parent-unattested", "enclave", "admin-decrypt", "enclave-session"), s.stream().map(Scenario::name).toList());
+        assertEquals(Optional.of("arn:aws:iam::111122223333:role/data-processing"), s.get(3).request().roleArn());
+    }
 }
