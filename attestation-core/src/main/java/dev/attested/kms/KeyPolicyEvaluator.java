@@ -342,6 +342,9 @@ public final class KeyPolicyEvaluator {
     private static String failingCondition(Statement s, String label, Request r) {
         for (Map.Entry<String, Map<String, Values>> op : s.condition().entrySet()) {
             Operator operator = Operator.parse(op.getKey(), label);
+            if (op.getValue().isEmpty()) {
+                throw unsupported(label + ": the condition operator " + op.getKey() + " names no key");
+            }
             for (Map.Entry<String, Values> k : op.getValue().entrySet()) {
                 String key = k.getKey().toLowerCase(Locale.ROOT);
                 List<String> actual = r.context.get(key);

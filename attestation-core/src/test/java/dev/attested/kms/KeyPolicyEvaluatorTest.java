@@ -560,6 +560,14 @@ class KeyPolicyEvaluatorTest {
     }
 
     @Test
+    void anOperatorWithoutKeysIsRefusedRatherThanTakenAsTrue() {
+        KeyPolicy p = KeyPolicyLinterTest.policy(statement("Empty", "Allow", "{\"AWS\":\"" + ROLE + "\"}", "kms:Decrypt", "\"Resource\":\"*\"",
+                "{\"StringEqualsIgnoreCase\":{}}"));
+        assertEquals(KeyPolicyException.Code.UNSUPPORTED_CONSTRUCT, assertThrows(KeyPolicyException.class,
+                () -> outcome(p, new Attestation.None())).code());
+    }
+
+    @Test
     void policyVariablesAreRefused() {
         KeyPolicy p = allowWith("StringEquals", "aws:SourceVpce", "\"${aws:username}\"");
         assertEquals(KeyPolicyException.Code.UNSUPPORTED_CONSTRUCT, assertThrows(KeyPolicyException.class,
