@@ -7,7 +7,7 @@ def pcr0 = 'cbe1afb6ed0ff89f10295af0b802247ec5670da8f886e71a4226373b032c322f4e42
 assert log.contains('Lint: 0 errors')
 def attested = policy.Statement.find { it.Condition?.StringEqualsIgnoreCase }
 assert attested.Condition.StringEqualsIgnoreCase['kms:RecipientAttestation:ImageSha384'] == pcr0
-['parent-without-attestation', 'enclave-with-matching-document', 'debug-mode-document', 'modified-image'].each { name ->
+['parent-without-attestation', 'enclave-with-matching-document', 'debug-mode-document', 'modified-image', 'enclave-session'].each { name ->
     def line = log.readLines().find { it.contains("${name}: ") }
     assert line != null && line.contains(': ok]') : "scenario ${name}: ${line}"
 }

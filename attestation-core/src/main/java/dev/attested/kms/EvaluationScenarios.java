@@ -25,7 +25,11 @@ import java.util.regex.Pattern;
  * {@code name: key=value key=value ...}; blank lines and lines starting with {@code #} are ignored.
  *
  * <ul>
- *   <li>{@code principal=<arn>} and {@code action=<kms:Action>} (required)</li>
+ *   <li>{@code principal=<arn>} and {@code action=<kms:Action>} (required); the principal is a role, user or account
+ *       root ARN, or an assumed-role session ARN</li>
+ *   <li>{@code role=<role arn>} (optional, sessions only): the session's role with its path, which AWS puts in
+ *       {@code aws:PrincipalArn}</li>
+ *   <li>{@code resource=<key arn>} (optional): the key; by default a key of the policy's account</li>
  *   <li>either {@code document=<file>} (raw COSE_Sign1 bytes or Base64, relative to the scenarios file),
  *       or {@code pcr<N>=<hex>} (any number; {@code imageSha384=} is an alias of {@code pcr0=}),
  *       or {@code attestation=none} (the default)</li>
@@ -72,8 +76,20 @@ public final class EvaluationScenarios {
     public static List<Result> run(KeyPolicyEvaluator evaluator, List<Scenario> scenarios) {
         List<Result> out = new ArrayList<>();
         for (Scenario s : scenarios) {
-            Decision d = evaluator.evaluate(s.request());
-            out.add(new Result(s, d, s.expected().map(e -> e.accepts(d.outcome())).orElse(true)));
+            Decision d;
+            try {
+                d = evaluator.evaluate(s.request());
+            } catch (KeyPolicyException e) {
+                // Name the scenario: the evaluator refuses (UNSUPPORTED_CONSTRUCT, REQUEST_INCOMPLETE) per request.
+                String detail = e.getMessage();
+                String prefix = e.code() + ": ";
+                String suffix = " " + e.code().hint();
+                detail = detail.startsWith(prefix) ? detail.substring(prefix.length()) : detail;
+                detail = detail.endsWith(suffix) ? detail.substring(0, detail.length() - suffix.length()) : detail;
+                throw new KeyPolicyException(e.code(), "scenario " + s.name() + " (line " + s.line() + "): " + detail, e);
+            }
+            Decision decision = d;
+            out.add(new Result(s, decision, s.expected().map(e -> e.accepts(decision.outcome())).orElse(true)));
         }
         return out;
     }
@@ -111,11 +127,14 @@ public final class EvaluationScenarios {
         String name = m.group(1);
         String principal = null;
         String action = null;
+        String role = null;
+        String resource = null;
         Path document = null;
         boolean none = false;
         SortedMap<Integer, Pcr> pcrs = new TreeMap<>();
         Map<String, List<String>> context = new LinkedHashMap<>();
         Expectation expected = null;
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (String token : m.group(2).trim().split("\\s+")) {
             int eq = token.indexOf('=');
             if (eq <= 0) {
@@ -124,11 +143,18 @@ public final class EvaluationScenarios {
             String key = token.substring(0, eq);
             String value = token.substring(eq + 1);
             String lower = key.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("context.") && !seen.add(lower.equals("imagesha384") ? "pcr0" : lower)) {
+                throw malformed(source, lineNo, key + "= is given twice");
+            }
             Matcher pcr = PCR.matcher(lower);
             if (lower.equals("principal")) {
                 principal = value;
             } else if (lower.equals("action")) {
                 action = value;
+            } else if (lower.equals("role")) {
+                role = value;
+            } else if (lower.equals("resource")) {
+                resource = value;
             } else if (lower.equals("document")) {
                 document = base.resolve(value);
             } else if (lower.equals("attestation")) {
@@ -162,9 +188,16 @@ public final class EvaluationScenarios {
         if (kinds > 1) {
             throw malformed(source, lineNo, "give one of document=, pcr<N>= or attestation=none");
         }
+        EvaluationRequest request;
+        try {
+            request = new EvaluationRequest(principal, action, new Attestation.None(), context, Optional.ofNullable(resource), Optional.ofNullable(role));
+        } catch (IllegalArgumentException e) {
+            throw malformed(source, lineNo, e.getMessage());
+        }
         Attestation attestation = document != null ? new Attestation.Document(readDocument(document, source, lineNo))
                 : !pcrs.isEmpty() ? new Attestation.Pcrs(pcrs) : new Attestation.None();
-        return new Scenario(name, lineNo, new EvaluationRequest(principal, action, attestation, context), Optional.ofNullable(expected));
+        request = new EvaluationRequest(request.principalArn(), request.action(), attestation, request.context(), request.resource(), request.roleArn());
+        return new Scenario(name, lineNo, request, Optional.ofNullable(expected));
     }
 
     /** Reads a document file: raw COSE_Sign1 bytes, or standard Base64 text of them. */

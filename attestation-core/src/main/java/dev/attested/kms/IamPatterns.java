@@ -37,6 +37,54 @@ final class IamPatterns {
         return pi == p.length();
     }
 
+    /**
+     * {@code ArnLike}/{@code ArnEquals}: the six colon-separated parts of the ARN (the last one may hold colons) are
+     * matched one by one, case-sensitively, each with {@code *} and {@code ?}; a value that is not an ARN matches nothing.
+     */
+    static boolean arnMatches(String pattern, String arn) {
+        String[] p = pattern.split(":", 6);
+        String[] a = arn.split(":", 6);
+        if (p.length != 6 || a.length != 6) {
+            return false;
+        }
+        for (int i = 0; i < 6; i++) {
+            if (!matches(p[i], a[i], false)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if {@code pattern} has the six parts of an ARN ({@code arn:partition:service:region:account:resource}). */
+    static boolean isArnPattern(String pattern) {
+        return pattern.startsWith("arn:") && pattern.split(":", 6).length == 6;
+    }
+
+    /**
+     * The {@code Resource} element: as {@link #arnMatches}, except that a pattern with fewer than six parts whose last
+     * part ends in {@code *} lets that {@code *} run across the remaining colons (IAM's documented rule).
+     */
+    static boolean resourceMatches(String pattern, String arn) {
+        String[] p = pattern.split(":", 6);
+        String[] a = arn.split(":", 6);
+        if (a.length != 6) {
+            return false;
+        }
+        if (p.length == 6) {
+            return arnMatches(pattern, arn);
+        }
+        if (!p[p.length - 1].endsWith("*")) {
+            return false;
+        }
+        for (int i = 0; i < p.length - 1; i++) {
+            if (!matches(p[i], a[i], false)) {
+                return false;
+            }
+        }
+        String rest = String.join(":", java.util.Arrays.copyOfRange(a, p.length - 1, 6));
+        return matches(p[p.length - 1], rest, false);
+    }
+
     /** Whether a statement's Action/NotAction applies to {@code action} (action names are case-insensitive). */
     static boolean actionApplies(Statement s, String action) {
         if (s.action() != null) {

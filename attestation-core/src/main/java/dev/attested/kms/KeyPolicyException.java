@@ -41,11 +41,17 @@ public final class KeyPolicyException extends RuntimeException {
         /** Any other AWS failure: endpoint unreachable, service error. */
         AWS_REQUEST_FAILED("Check -Dattestation.region, -Dattestation.endpoint / -Dattestation.iamEndpoint and the network path to AWS, then run the goal again."),
         /** A scenarios file line cannot be parsed. */
-        SCENARIO_MALFORMED("Write one scenario per line: name: principal=<arn> action=<kms:Action> [document=<file> | pcr<N>=<hex> | attestation=none] [expect=allow|allow-via-iam|deny|explicit-deny]."),
+        SCENARIO_MALFORMED("Write one scenario per line: name: principal=<arn> action=<kms:Action> [role=<role arn>] [resource=<key arn>]"
+                + " [document=<file> | pcr<N>=<hex> | attestation=none] [context.<key>=<value>] [expect=allow|allow-via-iam|deny|explicit-deny]."),
         /** A scenario's decision differs from its expectation. */
         SCENARIO_FAILED("The policy does not behave as the scenario expects: read the deciding statement in the output."),
-        /** The policy uses an IAM construct the evaluator does not implement. */
-        UNSUPPORTED_CONSTRUCT("Rewrite the condition with a supported operator (String*, Null, Bool, IfExists, ForAnyValue/ForAllValues).");
+        /** The policy (or request) uses an IAM construct the evaluator does not model, so it refuses to guess. */
+        UNSUPPORTED_CONSTRUCT("The evaluator models String*, Arn*, Bool and Null conditions (with IfExists and ForAnyValue/ForAllValues),"
+                + " Principal without wildcards and Resource as \"*\" or key ARNs; rewrite the statement with these (e.g. NotPrincipal as"
+                + " Principal \"*\" with an ArnNotEquals aws:PrincipalArn condition) or check it another way."),
+        /** The answer depends on something the request does not say (the key, the session's role, a key every request carries). */
+        REQUEST_INCOMPLETE("Say what the policy depends on: the key ARN (scenario resource=), the role ARN with its path of an"
+                + " assumed-role caller (role=), or the value of the named request key (context.<key>=<value>).");
 
         private final String hint;
 
