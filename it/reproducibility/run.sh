@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Same commit, same bytes, anywhere (docs/reproducibility.md).
 #
-# Builds it/reproducibility/project (Jackson from Maven Central, a tar:// base image inside the project) twice,
-# in two environments that differ in every dimension docs/reproducibility.md lists, and compares the EIF and
-# pcr-manifest.json byte for byte. Then does the same for the sample enclave (the reactor's sample-enclave module,
-# built with -am; it compiles for 25, so both builds use JDK 25).
+# Two checkouts of the committed files, built in two environments that differ in every dimension that
+# docs/reproducibility.md lists; the EIF and pcr-manifest.json must come out byte-identical:
+#   * it/reproducibility/project: a user's project (Jackson from Maven Central, compiled for 17, a tar:// base
+#     image inside the project, the plugin under test);
+#   * the sample enclave (the reactor's sample-enclave module with -am; it compiles for 25, so JDK 25 both times).
 #
-#   build A: JDK 25, Maven from ./mvnw (3.9.11), TZ=UTC, LANG=C.UTF-8, umask 022, this user and HOME,
-#            local repository A, checkout under $WORK/a/
-#   build B: JDK 17 (sample: 25), Maven 3.9.9 from Maven Central (SHA-512 checked), TZ=America/St_Johns (sample:
-#            Pacific/Chatham; both have DST and non-hour offsets), Turkish locale and another default charset,
-#            umask 077, a throwaway user (when run as root) with its own HOME, local repository B, a deeper
-#            checkout path, and other file times
+#   A: JDK 25, Maven 3.9.11 from ./mvnw, TZ=UTC, LANG=C.UTF-8, umask 022, this user and HOME, local repository A,
+#      checkouts under $WORK/a/. The reactor build A installs the plugin under test into repository A.
+#   B: JDK 17 (sample: 25), Maven 3.9.9 from Maven Central (checked against its published SHA-512),
+#      TZ=America/St_Johns (sample: Pacific/Chatham; both with DST and non-hour offsets), Turkish default locale
+#      and ISO-8859-9 (sample: COMPAT, i.e. ASCII) default charset, umask 077, a throwaway user (when run as
+#      root) with another HOME, local repository B (seeded only from repository A), deeper checkout paths with a
+#      space, and other file times.
 #
-# Usage: it/reproducibility/run.sh [user|sample|all]   (default all)
+# Usage: it/reproducibility/run.sh [user|sample|all]   (default all; prints how long each step took)
 # Environment: MAVEN_REPO_LOCAL  Maven repository to take already downloaded artifacts from (default ~/.m2/repository)
 #              REPRO_WORK        work directory (default: a new directory under /tmp; removed after success)
 #              JDK25, JDK17      JDK homes (default: found under /usr/lib/jvm)
@@ -21,7 +23,6 @@ set -euo pipefail
 
 started=$(date +%s)
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-HERE="$REPO/it/reproducibility"
 WHAT="${1:-all}"
 case "$WHAT" in user|sample|all) ;; *) echo "usage: $0 [user|sample|all]" >&2; exit 2 ;; esac
 
@@ -172,12 +173,35 @@ set_env_b() { # set_env_b JDK TZ FILE_ENCODING: the environment of build B, in E
     "MAVEN_OPTS=-Duser.language=tr -Duser.country=TR -Dfile.encoding=$3")
 }
 
-# --- the plugin under test, installed into repository A (artifacts from the outer repository or Central) -------
-log "installing the plugin under test ($VERSION) into repository A"
-(cd "$REPO" && "${ENV_A[@]}" ./mvnw -B -ntp -q -s "$WORK/settings-a.xml" -Dmaven.repo.local="$REPO_A" \
-  -pl attestation-maven-plugin -am install -DskipTests -DskipITs) >"$WORK/install.log" 2>&1 \
-  || { tail -40 "$WORK/install.log" >&2; die "installing the plugin failed (log: $WORK/install.log)"; }
-# Build B takes released artifacts from repository A, and the plugin (a SNAPSHOT) as installed there.
+# --- the checkouts: the committed files, as a consumer clones them ---------------------------------------------
+source_tarball() {
+  if git -C "$REPO" rev-parse --git-dir >/dev/null 2>&1; then
+    (cd "$REPO" && git ls-files -z | tar --null -T - -cf "$WORK/source.tar") || die "cannot list the repository's files"
+  else
+    tar -C "$REPO" --exclude=./.git --exclude='*/target' --exclude=./target -cf "$WORK/source.tar" .
+  fi
+}
+SAMPLE_A="$WORK/a/sample/attested"
+SAMPLE_B="$WORK/b/elsewhere/sample checkout/attested"
+SAMPLE_ARGS=(-pl sample-enclave -am -Dmaven.test.skip=true -DskipITs -Dinvoker.skip=true
+  -Dattestation.baseImage=tar://base/java.tar)
+checkout() { # checkout DIR
+  mkdir -p "$1"
+  tar -xf "$WORK/source.tar" -C "$1"
+  mkdir -p "$1/sample-enclave/base"
+  cp "$WORK/java.tar" "$1/sample-enclave/base/java.tar"
+}
+source_tarball
+base_tarball "$WORK/java.tar"
+
+# --- build A of the reactor: the sample enclave, and the plugin under test installed into repository A ---------
+# (artifacts come from the outer repository when it has them, else from Maven Central)
+checkout "$SAMPLE_A"
+log "reactor build A (sample enclave; installs the plugin under test $VERSION): JDK 25, mvnw, TZ=UTC, C.UTF-8, umask 022, $(id -un), $SAMPLE_A"
+(cd "$SAMPLE_A" && umask 022 && "${ENV_A[@]}" ./mvnw -B -ntp -V -s "$WORK/settings-a.xml" -Dmaven.repo.local="$REPO_A" \
+  "${SAMPLE_ARGS[@]}" -Dattestation.blobs="$SAMPLE_A/it/ci-workflow/blobs" install) >"$WORK/sample-a.log" 2>&1 \
+  || { tail -60 "$WORK/sample-a.log" >&2; die "reactor build A failed (log: $WORK/sample-a.log)"; }
+# Build B takes released artifacts from repository A, and the plugin under test (a SNAPSHOT) as installed there.
 mkdir -p "$REPO_B/dev"
 cp -R "$REPO_A/dev/attested" "$REPO_B/dev/"
 
@@ -185,12 +209,12 @@ build_user_project() {
   local a="$WORK/a/checkout/repro-app" b="$WORK/b/some/deeper/path/with space/repro-app"
   mkdir -p "$a" "$b"
   for d in "$a" "$b"; do
-    cp -R "$HERE/project/." "$d/"
+    cp -R "$SAMPLE_A/it/reproducibility/project/." "$d/"
     mkdir -p "$d/blobs" "$d/base"
-    cp "$REPO/it/ci-workflow/blobs/"* "$d/blobs/"
+    cp "$SAMPLE_A/it/ci-workflow/blobs/"* "$d/blobs/"
   done
-  base_tarball "$a/base/jre.tar"
-  cp "$a/base/jre.tar" "$b/base/jre.tar"
+  cp "$WORK/java.tar" "$a/base/jre.tar"
+  cp "$WORK/java.tar" "$b/base/jre.tar"
   find "$b" -exec touch -h -d '2001-02-03 04:05:06' {} +
   give_b "$WORK/b"
 
@@ -208,32 +232,17 @@ build_user_project() {
 }
 
 build_sample() {
-  local a="$WORK/a/sample/attested" b="$WORK/b/elsewhere/sample checkout/attested"
-  mkdir -p "$a" "$b"
-  # The checkout as a consumer gets it: the committed files only.
-  (cd "$REPO" && git ls-files -z | tar --null -T - -cf "$WORK/source.tar") || die "cannot list the repository's files"
-  for d in "$a" "$b"; do
-    tar -xf "$WORK/source.tar" -C "$d"
-    mkdir -p "$d/sample-enclave/base"
-  done
-  base_tarball "$a/sample-enclave/base/java.tar"
-  cp "$a/sample-enclave/base/java.tar" "$b/sample-enclave/base/java.tar"
-  find "$b" -exec touch -h -d '2001-02-03 04:05:06' {} +
+  checkout "$SAMPLE_B"
+  find "$SAMPLE_B" -exec touch -h -d '2001-02-03 04:05:06' {} +
   give_b "$WORK/b"
-  local args=(-pl sample-enclave -am package -DskipTests -Dattestation.baseImage=tar://base/java.tar)
-
-  log "sample enclave, build A: JDK 25, mvnw, TZ=UTC, C.UTF-8, umask 022, $(id -un), $a"
-  (cd "$a" && umask 022 && "${ENV_A[@]}" ./mvnw -B -ntp -V -s "$WORK/settings-a.xml" -Dmaven.repo.local="$REPO_A" \
-    "${args[@]}" -Dattestation.blobs="$a/it/ci-workflow/blobs") >"$WORK/sample-a.log" 2>&1 \
-    || { tail -60 "$WORK/sample-a.log" >&2; die "sample build A failed (log: $WORK/sample-a.log)"; }
-  log "sample enclave, build B: JDK 25, Maven $MAVEN_B_VERSION, TZ=Pacific/Chatham, tr_TR/COMPAT, umask 077, $B_USER, $b"
+  log "sample enclave, build B: JDK 25, Maven $MAVEN_B_VERSION, TZ=Pacific/Chatham, tr_TR/COMPAT, umask 077, $B_USER, $SAMPLE_B"
   set_env_b "$JDK25" Pacific/Chatham COMPAT
-  (cd "$b" && as_b "${ENV_B[@]}" sh -c 'umask 077 && exec "$@"' sh \
-    "$MVN_B" -B -ntp -V -s "$WORK/settings-b.xml" -Dmaven.repo.local="$REPO_B" "${args[@]}" \
-    -Dattestation.blobs="$b/it/ci-workflow/blobs") >"$WORK/sample-b.log" 2>&1 \
+  (cd "$SAMPLE_B" && as_b "${ENV_B[@]}" sh -c 'umask 077 && exec "$@"' sh \
+    "$MVN_B" -B -ntp -V -s "$WORK/settings-b.xml" -Dmaven.repo.local="$REPO_B" "${SAMPLE_ARGS[@]}" \
+    -Dattestation.blobs="$SAMPLE_B/it/ci-workflow/blobs" package) >"$WORK/sample-b.log" 2>&1 \
     || { tail -60 "$WORK/sample-b.log" >&2; die "sample build B failed (log: $WORK/sample-b.log)"; }
   varied "$WORK/sample-a.log" "$WORK/sample-b.log" 25
-  compare "sample enclave" "$a/sample-enclave/target/attestation" "$b/sample-enclave/target/attestation" \
+  compare "sample enclave" "$SAMPLE_A/sample-enclave/target/attestation" "$SAMPLE_B/sample-enclave/target/attestation" \
     "sample-enclave-$VERSION.eif" pcr-manifest.json
 }
 
