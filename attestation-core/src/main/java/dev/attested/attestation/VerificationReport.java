@@ -238,11 +238,11 @@ public final class VerificationReport {
                     String st = r.pcrStatus().get(p.getKey());
                     String suffix = st == null ? "" : st.equals("match") ? "  match"
                             : "  MISMATCH, expected " + request.expectedPcrs().get(p.getKey()).hex();
-                    lines.add(String.format("  PCR%-2d  %s%s", p.getKey(), p.getValue().hex(), suffix));
+                    lines.add(String.format(java.util.Locale.ROOT, "  PCR%-2d  %s%s", p.getKey(), p.getValue().hex(), suffix));
                 }
                 r.pcrStatus().forEach((k, v) -> {
                     if (!d.pcrs().containsKey(k)) {
-                        lines.add(String.format("  PCR%-2d  absent  MISMATCH, expected %s", k, request.expectedPcrs().get(k).hex()));
+                        lines.add(String.format(java.util.Locale.ROOT, "  PCR%-2d  absent  MISMATCH, expected %s", k, request.expectedPcrs().get(k).hex()));
                     }
                 });
                 d.nonce().ifPresent(n -> lines.add("  nonce       " + n.length + " bytes"));
