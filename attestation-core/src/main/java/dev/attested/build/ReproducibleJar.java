@@ -40,6 +40,7 @@ public final class ReproducibleJar {
     private static final int PLATFORM_UNIX = 3;
     private static final int TYPE_MASK = 0170000;
     private static final int TYPE_SYMLINK = 0120000;
+    private static final int TYPE_DIRECTORY = 0040000;
 
     private ReproducibleJar() {}
 
@@ -131,8 +132,9 @@ public final class ReproducibleJar {
                 throw invalid(jar, "central directory entry " + i + " runs past the central directory");
             }
             if ((central[p + 5] & 0xff) == PLATFORM_UNIX) {
-                boolean directory = nameLength > 0 && central[p + CENTRAL_HEADER_LENGTH + nameLength - 1] == '/';
                 int type = (cd.getInt(p + 38) >>> 16) & TYPE_MASK;
+                boolean directory = type == TYPE_DIRECTORY
+                        || nameLength > 0 && central[p + CENTRAL_HEADER_LENGTH + nameLength - 1] == '/';
                 int mode = directory ? 040755 : type == TYPE_SYMLINK ? 0120777 : 0100644;
                 // As Info-ZIP and Commons Compress write it: mode in the high half, the MS-DOS directory flag low.
                 cd.putInt(p + 38, mode << 16 | (directory ? 0x10 : 0));
