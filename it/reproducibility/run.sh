@@ -44,7 +44,13 @@ VERSION="$(sed -n 's:^  <version>\(.*\)</version>$:\1:p' "$REPO/pom.xml" | head 
 [ -n "$VERSION" ] || die "cannot read the project version from $REPO/pom.xml"
 
 WORK="${REPRO_WORK:-$(mktemp -d /tmp/attested-repro.XXXXXX)}"
-rm -rf "${WORK:?}"/*
+mkdir -p "$WORK"
+# Only a directory this script made (or an empty one) is emptied.
+if [ -n "$(ls -A "$WORK")" ] && [ ! -f "$WORK/.attested-repro" ]; then
+  die "REPRO_WORK=$WORK is not empty and was not made by this script; give an empty or new directory"
+fi
+find "$WORK" -mindepth 1 -maxdepth 1 ! -name .attested-repro -exec rm -rf {} +
+touch "$WORK/.attested-repro"
 chmod 0755 "$WORK"
 umask 022
 
