@@ -16,6 +16,11 @@ public final class BuildException extends RuntimeException {
         INPUT_INVALID,
         /** The base image reference is not a digest-pinned reference, a {@code tar://} path or {@code scratch}. */
         BASE_IMAGE_INVALID,
+        /**
+         * The base image is {@code scratch} and the enclave's command runs a program the image does not hold —
+         * above all {@code java} (a scratch image has no Java runtime).
+         */
+        ENTRYPOINT_NOT_IN_IMAGE,
         /** Building the container image failed. */
         IMAGE_BUILD_FAILED,
         /** {@code project.build.outputTimestamp} is not an ISO-8601 instant or epoch seconds. */

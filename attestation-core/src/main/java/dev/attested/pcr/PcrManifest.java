@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -69,14 +70,44 @@ public record PcrManifest(
     public record Eif(String file, String sha256, long size) {}
 
     /**
-     * @param name    image name (usually the Maven artifactId)
-     * @param version image version
-     * @param digest  OCI manifest digest {@code sha256:…}, when an image was used
-     * @param base    base image reference, when one was used
+     * The image, described by content: digests, never a path outside the project (a runner's directories would
+     * make every checkout's manifest different, and publish them).
+     *
+     * @param name        image name (usually the Maven artifactId)
+     * @param version     image version
+     * @param digest      OCI manifest digest {@code sha256:…} of the image Jib built, when one was built
+     * @param base        base image reference, when one was used: {@code scratch}, a registry reference pinned by
+     *                    digest, or {@code tar://<path relative to the project>}; absent for a base tarball outside
+     *                    the project (then {@code baseTarball} alone describes it)
+     * @param baseTarball a {@code tar://} base image's content, when one was used
+     * @param tarball     the content of a ready image tarball ({@code imageTarball}) used instead of building one
      */
-    @JsonPropertyOrder({"name", "version", "digest", "base"})
+    @JsonPropertyOrder({"name", "version", "digest", "base", "baseTarball", "tarball"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Image(String name, String version, String digest, String base) {}
+    public record Image(String name, String version, String digest, String base, Tarball baseTarball,
+            Tarball tarball) {
+        /** An image without tarball descriptions (a registry or scratch base). */
+        public Image(String name, String version, String digest, String base) {
+            this(name, version, digest, base, null, null);
+        }
+    }
+
+    /**
+     * An image tarball ({@code docker save} or OCI layout), described by content.
+     *
+     * @param path   path relative to the project's base directory with {@code /} separators, or null when the file
+     *               lies outside the project
+     * @param sha256 SHA-256 hex of the tarball file
+     * @param config digest {@code sha256:…} of the image config (for {@code docker save}: the image ID)
+     * @param layers digests {@code sha256:…} of the layers as stored in the tarball, bottom first
+     */
+    @JsonPropertyOrder({"path", "sha256", "config", "layers"})
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Tarball(String path, String sha256, String config, List<String> layers) {
+        public Tarball {
+            layers = layers == null ? null : List.copyOf(layers);
+        }
+    }
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -156,7 +187,36 @@ public record PcrManifest(
                 throw malformed(source, "PCR" + e.getKey() + " must be 96 lower-case hex digits, found " + v);
             }
         }
+        if (manifest.image() != null) {
+            checkTarball(source, "image.baseTarball", manifest.image().baseTarball());
+            checkTarball(source, "image.tarball", manifest.image().tarball());
+        }
         return manifest;
+    }
+
+    private static void checkTarball(String source, String field, Tarball t) {
+        if (t == null) {
+            return;
+        }
+        if (t.sha256() == null || !t.sha256().matches("[0-9a-f]{64}")) {
+            throw malformed(source, field + ".sha256 must be 64 lower-case hex digits, found " + t.sha256());
+        }
+        if (t.config() != null && !t.config().matches("sha256:[0-9a-f]{64}")) {
+            throw malformed(source, field + ".config must be sha256:<64 hex>, found " + t.config());
+        }
+        if (t.layers() != null) {
+            for (String layer : t.layers()) {
+                if (layer == null || !layer.matches("sha256:[0-9a-f]{64}")) {
+                    throw malformed(source, field + ".layers holds " + layer + ", not sha256:<64 hex>");
+                }
+            }
+        }
+        String path = t.path();
+        if (path != null && (path.isEmpty() || path.startsWith("/") || path.contains("\\")
+                || java.util.Arrays.asList(path.split("/", -1)).stream().anyMatch(p -> p.isEmpty() || p.equals(".") || p.equals("..")))) {
+            throw malformed(source, field + ".path must be relative to the project, with / separators and no . or .."
+                    + " segments, found " + path);
+        }
     }
 
     /** Deterministic JSON (UTF-8, LF, trailing newline). */

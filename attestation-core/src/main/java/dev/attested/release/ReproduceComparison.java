@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.SortedSet;
@@ -99,6 +100,12 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
         String signedPcr8 = null;
         if (published.pcrs().containsKey(8) && !rebuilt.pcrs().containsKey(8)) {
             signedPcr8 = pcr8FromPublishedEif(published, publishedEif, notes);
+            notes.add("EIF bytes: the release is signed and the rebuild is not, so the files cannot be equal. Rebuild"
+                    + " with the release's signing key and certificate (-Dattestation.signingKey=…"
+                    + " -Dattestation.signingCertificate=…) to compare them byte for byte: signing is deterministic.");
+        } else if (published.pcrs().containsKey(8) && published.pcrs().get(8).equals(rebuilt.pcrs().get(8))) {
+            notes.add("EIF bytes: both are signed with the same certificate; ECDSA signatures here are deterministic"
+                    + " (RFC 6979), so the files are expected to be byte-identical.");
         }
         List<PcrResult> pcrs = new ArrayList<>();
         SortedSet<Integer> indices = new TreeSet<>(published.pcrs().keySet());
@@ -182,6 +189,8 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
             putIf(in, "image/base", m.image().base());
             putIf(in, "image/name", m.image().name());
             putIf(in, "image/version", m.image().version());
+            putTarball(in, "image/baseTarball", m.image().baseTarball());
+            putTarball(in, "image/tarball", m.image().tarball());
         }
         if (b != null) {
             if (b.tools() != null) {
@@ -193,6 +202,17 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
             }
         }
         return in;
+    }
+
+    private static void putTarball(SortedMap<String, String> in, String key, PcrManifest.Tarball t) {
+        if (t != null) {
+            putIf(in, key + "/path", t.path());
+            putIf(in, key + "/sha256", t.sha256());
+            putIf(in, key + "/config", t.config());
+            if (t.layers() != null) {
+                in.put(key + "/layers", String.join(",", t.layers()));
+            }
+        }
     }
 
     private static void putIf(SortedMap<String, String> in, String key, String value) {
@@ -228,6 +248,8 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
         }
         if (differing.contains("PCR2")) {
             List<String> app = changed.stream().filter(k -> k.equals("image/base") || k.equals("image/baseDigest")
+                    || (k.startsWith("image/baseTarball/") && !k.endsWith("/path"))
+                    || (k.startsWith("image/tarball/") && !k.endsWith("/path"))
                     || k.startsWith("tools/jdk") || k.equals("tools/java") || k.equals("source/revision") || k.equals("outputTimestamp")
                     || k.equals("tools/plugin") || k.equals("tools/attestation-maven-plugin") || k.equals("arch")).toList();
             StringBuilder s = new StringBuilder("PCR2 (the application ramdisk: your code, its dependencies and the"
@@ -259,12 +281,20 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
             causes.add("All PCRs match; only the EIF file differs. That is the unmeasured metadata (image name or"
                     + " version, build time, tool versions"
                     + (changed.isEmpty() ? "" : "; differing: " + String.join(", ", changed))
-                    + ") or a signature (signed EIFs are never byte-identical). Attestation and KMS see only the PCRs.");
+                    + ") or, when only one of the two builds is signed, the signature section. Signatures are"
+                    + " deterministic (RFC 6979): a rebuild signed with the release's key and certificate is"
+                    + " byte-identical. Attestation and KMS see only the PCRs.");
         }
         return causes;
     }
 
     private static String explain(String key) {
+        if (key.startsWith("image/baseTarball/")) {
+            return " (another base image tarball)";
+        }
+        if (key.startsWith("image/tarball/")) {
+            return " (another image tarball)";
+        }
         return switch (key) {
             case "image/base", "image/baseDigest" -> " (another base image)";
             case "tools/jdk", "tools/jdk.vendor", "tools/java" -> " (another JDK compiles other class files)";
@@ -286,15 +316,15 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
         sb.append(pcrsMatch() ? "REPRODUCED: every PCR matches the published release.\n"
                 : "NOT REPRODUCED: " + String.join(", ", differingPcrs()) + " differ from the published release.\n");
         for (PcrResult p : pcrs) {
-            sb.append(String.format("  %-5s %-8s published %s%n", p.name(), p.matches() ? "match" : "MISMATCH",
+            sb.append(String.format(Locale.ROOT, "  %-5s %-8s published %s\n", p.name(), p.matches() ? "match" : "MISMATCH",
                     p.published() == null ? "-" : p.published()));
             if (!p.matches()) {
-                sb.append(String.format("  %-5s %-8s rebuilt   %s%n", "", "", p.rebuilt() == null ? "-" : p.rebuilt()));
+                sb.append(String.format(Locale.ROOT, "  %-5s %-8s rebuilt   %s\n", "", "", p.rebuilt() == null ? "-" : p.rebuilt()));
             }
         }
-        sb.append(String.format("  EIF   %-8s published %s%n", eif.matches() ? "match" : "differs", eif.published()));
+        sb.append(String.format(Locale.ROOT, "  EIF   %-8s published %s\n", eif.matches() ? "match" : "differs", eif.published()));
         if (!eif.matches()) {
-            sb.append(String.format("  %-5s %-8s rebuilt   %s%n", "", "", eif.rebuilt()));
+            sb.append(String.format(Locale.ROOT, "  %-5s %-8s rebuilt   %s\n", "", "", eif.rebuilt()));
         }
         if (!inputs.isEmpty()) {
             sb.append("Inputs that differ:\n");

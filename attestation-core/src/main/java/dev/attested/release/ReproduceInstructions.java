@@ -101,8 +101,9 @@ public final class ReproduceInstructions {
                 .append("`build-manifest.json` next to the manifest), says which input probably caused a ")
                 .append("difference, and fails if any PCR differs. Its report is written to ")
                 .append("`target/attestation/reproduce-report.json`.\n\n");
-        md.append("A different EIF SHA-256 with equal PCRs is expected for signed EIFs (the signature is randomized) ")
-                .append("and harmless: KMS and attestation documents only see the PCRs.\n");
+        md.append("A signed release rebuilt without its key has a different EIF SHA-256 with equal PCRs: expected and ")
+                .append("harmless, KMS and attestation documents only see the PCRs. Rebuilt with the release's key ")
+                .append("(signatures are deterministic), the EIF is byte-identical.\n");
         return md.toString().getBytes(StandardCharsets.UTF_8);
     }
 

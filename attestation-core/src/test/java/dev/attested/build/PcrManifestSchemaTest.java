@@ -35,6 +35,26 @@ class PcrManifestSchemaTest {
         conforms(schema, schema, manifest, "");
     }
 
+    @Test
+    void manifestWithBaseAndImageTarballsConformsToo() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode schema;
+        try (InputStream in = getClass().getResourceAsStream("/dev/attested/release-templates/schema/pcr-manifest.schema.json")) {
+            schema = json.readTree(in);
+        }
+        dev.attested.pcr.PcrManifest.Tarball t = new dev.attested.pcr.PcrManifest.Tarball("base/jre.tar", "ab".repeat(32),
+                "sha256:" + "cd".repeat(32), java.util.List.of("sha256:" + "ef".repeat(32)));
+        BootBlobs blobs = BootBlobs.load(FakeBlobs.create(dir.resolve("blobs")));
+        EifBuild.Result r = new EifBuild().fromImage(blobs, EifBuildTest.image(dir.resolve("image.tar")),
+                        new dev.attested.pcr.PcrManifest.Image("app", "1.0", "sha256:" + "ab".repeat(32),
+                                "tar://base/jre.tar", t, new dev.attested.pcr.PcrManifest.Tarball(null, "12".repeat(32),
+                                        "sha256:" + "34".repeat(32), java.util.List.of())))
+                .buildTime(EifBuildTest.TIME).output(dir.resolve("out"), "app-1.0.eif", dir.resolve("work")).buildNative();
+        JsonNode manifest = json.readTree(r.manifestFile().toFile());
+        assertEquals("base/jre.tar", manifest.at("/image/baseTarball/path").asText());
+        conforms(schema, schema, manifest, "");
+    }
+
     /** Checks required, additionalProperties:false, const, enum and string patterns (what this schema uses). */
     private static void conforms(JsonNode root, JsonNode s, JsonNode v, String at) {
         if (s.has("$ref")) {

@@ -79,6 +79,119 @@ class EifSignerTest {
         assertArrayEquals(signer.signatureSection(pcr0), signer.signatureSection(pcr0));
     }
 
+    /** RFC 6979 A.2.6: the P-384 key of the appendix. */
+    private static final String RFC6979_X =
+            "6b9d3dad2e1b8c1c05b19875b6659f4de23c3b667bf297ba9aa47740787137d896d5724e4c70a825f872c9ea60d2edf5";
+    private static final String RFC6979_UX =
+            "ec3a4e415b4e19a4568618029f427fa5da9a8bc4ae92e02e06aae5286b300c64def8f0ea9055866064a254515480bc13";
+    private static final String RFC6979_UY =
+            "8015d9b72d7d57244ea8ef9ac0c621896708a59367f9dfb9f54ca84b3f1c9db1288b231c3ae0d4fe7344fd2533264720";
+
+    private static java.security.KeyPair rfc6979Key() throws Exception {
+        java.security.AlgorithmParameters p = java.security.AlgorithmParameters.getInstance("EC");
+        p.init(new java.security.spec.ECGenParameterSpec("secp384r1"));
+        java.security.spec.ECParameterSpec curve = p.getParameterSpec(java.security.spec.ECParameterSpec.class);
+        java.security.KeyFactory f = java.security.KeyFactory.getInstance("EC");
+        return new KeyPair(f.generatePublic(new java.security.spec.ECPublicKeySpec(new java.security.spec.ECPoint(
+                        new java.math.BigInteger(RFC6979_UX, 16), new java.math.BigInteger(RFC6979_UY, 16)), curve)),
+                f.generatePrivate(new java.security.spec.ECPrivateKeySpec(new java.math.BigInteger(RFC6979_X, 16), curve)));
+    }
+
+    /** The JDK's own ECDSA (SunEC) verifies a raw r||s signature over {@code message}. */
+    private static boolean jdkVerifies(java.security.PublicKey key, byte[] message, byte[] rawSignature) throws Exception {
+        java.security.Signature v = java.security.Signature.getInstance("SHA384withECDSAinP1363Format", "SunEC");
+        v.initVerify(key);
+        v.update(message);
+        return v.verify(rawSignature);
+    }
+
+    /** Known answers of RFC 6979 A.2.6 (P-384, SHA-384): the signer's nonces are the RFC's, not random. */
+    @Test
+    void signaturesAreTheKnownAnswersOfRfc6979AndVerifyWithTheJdk() throws Exception {
+        KeyPair key = rfc6979Key();
+        byte[] sample = Es384.signRaw("sample".getBytes(StandardCharsets.US_ASCII), key.getPrivate());
+        assertEquals("94edbb92a5ecb8aad4736e56c691916b3f88140666ce9fa73d64c4ea95ad133c81a648152e44acf96e36dd1e80fabe46"
+                + "99ef4aeb15f178cea1fe40db2603138f130e740a19624526203b6351d0a3a94fa329c145786e679e7b82c71a38628ac8",
+                HEX.formatHex(sample));
+        byte[] test = Es384.signRaw("test".getBytes(StandardCharsets.US_ASCII), key.getPrivate());
+        assertEquals("8203b63d3c853e8d77227fb377bcf7b7b772e97892a80f36ab775d509d7a5feb0542a7f0812998da8f1dd3ca3cf023db"
+                + "ddd0760448d42d8a43af45af836fce4de8be06b485e9b61b827c2f13173923e06a739f040649a667bf3b828246baa5a5",
+                HEX.formatHex(test));
+        assertTrue(jdkVerifies(key.getPublic(), "sample".getBytes(StandardCharsets.US_ASCII), sample));
+        assertTrue(jdkVerifies(key.getPublic(), "test".getBytes(StandardCharsets.US_ASCII), test));
+    }
+
+    /**
+     * The PCR0 signature of an EIF is a pure function of key and PCR0: the same key and image give the same
+     * COSE_Sign1 bytes (pinned here), whose signature the JDK verifies over the Sig_structure as nitro-cli's
+     * reader would.
+     */
+    @Test
+    void pcr0SignatureIsAKnownAnswerThatTheJdkVerifies(@TempDir Path dir) throws Exception {
+        KeyPair key = rfc6979Key();
+        org.bouncycastle.asn1.x500.X500Name name = new org.bouncycastle.asn1.x500.X500Name("CN=rfc6979 signer");
+        byte[] der = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(name, java.math.BigInteger.ONE,
+                java.util.Date.from(SigningFixtures.NOT_BEFORE), java.util.Date.from(SigningFixtures.NOT_AFTER), name,
+                key.getPublic()).build(new DeterministicSigner(key.getPrivate())).getEncoded();
+        byte[] pem = ("-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+                + "\n-----END CERTIFICATE-----\n").getBytes(StandardCharsets.US_ASCII);
+        EifSigner signer = EifSigner.of(key.getPrivate(), pem, SigningFixtures.DURING);
+        Pcr pcr0 = Pcr.ofContent("known image".getBytes(StandardCharsets.US_ASCII));
+
+        byte[] section = signer.signatureSection(pcr0);
+        assertArrayEquals(section, EifSigner.of(key.getPrivate(), pem, SigningFixtures.DURING).signatureSection(pcr0));
+        CborValue.MapValue entry = (CborValue.MapValue) ((CborValue.Array) CborReader.decode(section)).get(0);
+        CoseSign1 cose = CoseSign1.parse(uints(entry.get("signature")));
+        assertEquals("934c3d4e2b1dab192d427680b01f08c10385c148c21c333631649721b2f7473521d58d756022aac02e60bf22614c388f"
+                + "3a0b18bf797e27036f29b1da2a924e408fb11f832ec85e6d9fe88aa18f5a9e034ff609d1f37d2b09be4240cf9c618210",
+                HEX.formatHex(cose.signature()));
+        assertEquals("c4f6ef573c477b333bcedabbf43f9dc500d640ba5074f29c5ce50668ce9c2bf3", HEX.formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(section)),
+                "the whole signature section (certificate PEM and COSE_Sign1)");
+        assertTrue(jdkVerifies(key.getPublic(), cose.sigStructure(), cose.signature()));
+        assertArrayEquals(EifSigner.pcrInfo(0, pcr0.toByteArray()), cose.payload());
+    }
+
+    /** Certificates for the known-answer test: ecdsa-with-SHA384, RFC 6979, so the certificate bytes repeat. */
+    private static final class DeterministicSigner implements org.bouncycastle.operator.ContentSigner {
+        private final java.security.PrivateKey key;
+        private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+
+        DeterministicSigner(java.security.PrivateKey key) {
+            this.key = key;
+        }
+
+        @Override
+        public org.bouncycastle.asn1.x509.AlgorithmIdentifier getAlgorithmIdentifier() {
+            return new org.bouncycastle.asn1.x509.AlgorithmIdentifier(
+                    org.bouncycastle.asn1.x9.X9ObjectIdentifiers.ecdsa_with_SHA384);
+        }
+
+        @Override
+        public java.io.OutputStream getOutputStream() {
+            return buffer;
+        }
+
+        @Override
+        public byte[] getSignature() {
+            return Es384.signDer(buffer.toByteArray(), key);
+        }
+    }
+
+    /** Two builds of the same image signed with the same key and certificate are byte-identical files. */
+    @Test
+    void signedEifsWithTheSameKeyAreByteIdentical(@TempDir Path dir) throws Exception {
+        Path[] kc = SigningFixtures.p384(dir);
+        EifWriter.WrittenEif a = EifWriterTest.synthetic(dir).signer(EifSigner.fromPem(kc[0], kc[1], SigningFixtures.DURING))
+                .build().write(dir.resolve("a.eif"));
+        EifWriter.WrittenEif b = EifWriterTest.synthetic(dir).signer(EifSigner.fromPem(kc[0], kc[1], SigningFixtures.DURING))
+                .build().write(dir.resolve("b.eif"));
+        assertArrayEquals(Files.readAllBytes(a.file()), Files.readAllBytes(b.file()));
+        assertEquals(a.sha256(), b.sha256());
+        EifImage read = EifReader.read(b.file());
+        assertEquals(a.measurements().pcr8(), read.measurements().pcr8());
+    }
+
     @Test
     void signedImageHasPcr8AndTheSameImagePcrs(@TempDir Path dir) throws Exception {
         Path[] kc = SigningFixtures.p384(dir);

@@ -41,6 +41,49 @@ class PcrManifestTest {
         }
     }
 
+    private static PcrManifest withImage(PcrManifest.Image image) {
+        PcrManifest m = sample();
+        return new PcrManifest(m.schemaVersion(), m.eif(), m.hashAlgorithm(), m.pcrs(), m.kmsConditions(), image,
+                m.blobs(), m.cmdline(), m.mode(), m.arch(), m.tools(), m.outputTimestamp());
+    }
+
+    private static PcrManifest.Tarball tarball(String path) {
+        return new PcrManifest.Tarball(path, "55".repeat(32), "sha256:" + "66".repeat(32),
+                java.util.List.of("sha256:" + "77".repeat(32), "sha256:" + "88".repeat(32)));
+    }
+
+    @Test
+    void imageTarballsRoundTripInAFixedFieldOrder() {
+        PcrManifest m = withImage(new PcrManifest.Image("app", "1.0", "sha256:" + "44".repeat(32), "tar://base/jre.tar",
+                tarball("base/jre.tar"), null));
+        PcrManifest back = PcrManifest.parse(m.toJson(), "test");
+        assertEquals(m, back);
+        String json = new String(m.toJson(), StandardCharsets.UTF_8);
+        assertEquals(true, json.indexOf("\"base\"") < json.indexOf("\"baseTarball\"")
+                && json.indexOf("\"path\"") < json.indexOf("\"sha256\" : \"5555")
+                && json.indexOf("\"config\"") < json.indexOf("\"layers\""), json);
+        assertEquals(false, json.contains("\"tarball\""), "absent fields are left out: " + json);
+    }
+
+    @Test
+    void tarballPathsThatLeaveTheProjectAreMalformed() {
+        for (String bad : new String[] {"/tmp/x.tar", "../x.tar", "base/../../x.tar", "a//b.tar", "./x.tar", "a\\b.tar"}) {
+            byte[] json = withImage(new PcrManifest.Image("app", "1.0", null, null, tarball(bad), null)).toJson();
+            var e = assertThrows(PcrManifestException.class, () -> PcrManifest.parse(json, "test"), bad);
+            assertEquals(PcrManifestException.Code.MANIFEST_MALFORMED, e.code());
+            assertEquals(true, e.getMessage().contains("image.baseTarball.path"), e.getMessage());
+        }
+    }
+
+    @Test
+    void tarballDigestsMustBeSha256() {
+        byte[] json = withImage(new PcrManifest.Image("app", "1.0", null, null, null,
+                new PcrManifest.Tarball("i.tar", "55".repeat(32), "sha256:" + "66".repeat(32), java.util.List.of("md5:00"))))
+                .toJson();
+        var e = assertThrows(PcrManifestException.class, () -> PcrManifest.parse(json, "test"));
+        assertEquals(true, e.getMessage().contains("image.tarball.layers"), e.getMessage());
+    }
+
     @Test
     void missingFileHasItsOwnCode(@TempDir Path dir) {
         var e = assertThrows(PcrManifestException.class, () -> PcrManifest.read(dir.resolve("nope.json")));

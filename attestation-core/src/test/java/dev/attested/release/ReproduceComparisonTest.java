@@ -73,6 +73,28 @@ class ReproduceComparisonTest {
         assertFalse(cause.contains("source/revision"), cause);
     }
 
+    /** The same tar:// base path with other content: the recorded digests name it, the path does not hide it. */
+    @Test
+    void anotherBaseTarballBehindTheSamePathIsBlamedForPcr2() throws Exception {
+        PcrManifest a = withBaseTarball(manifest("a", "eif", "k", "app", "33".repeat(32), "tar://base/jre.tar"), "aa");
+        PcrManifest b = withBaseTarball(manifest("b", "eif2", "k", "app2", "33".repeat(32), "tar://base/jre.tar"), "bb");
+        ReproduceComparison c = ReproduceComparison.compare(a, null, b, null);
+        assertEquals(List.of("PCR0", "PCR2"), c.differingPcrs());
+        assertTrue(c.inputs().stream().anyMatch(d -> d.input().equals("image/baseTarball/sha256")), c.render());
+        assertFalse(c.inputs().stream().anyMatch(d -> d.input().equals("image/base")), c.render());
+        String cause = c.causes().get(0);
+        assertTrue(cause.contains("image/baseTarball/sha256 (another base image tarball)"), cause);
+    }
+
+    private static PcrManifest withBaseTarball(PcrManifest m, String hex) {
+        PcrManifest.Image i = m.image();
+        PcrManifest.Tarball t = new PcrManifest.Tarball("base/jre.tar", hex.repeat(32), "sha256:" + hex.repeat(32),
+                List.of("sha256:" + hex.repeat(32)));
+        return new PcrManifest(m.schemaVersion(), m.eif(), m.hashAlgorithm(), m.pcrs(), m.kmsConditions(),
+                new PcrManifest.Image(i.name(), i.version(), i.digest(), i.base(), t, null), m.blobs(), m.cmdline(),
+                m.mode(), m.arch(), m.tools(), m.outputTimestamp());
+    }
+
     @Test
     void equalPcrsWithAnotherEifFileAreMetadataOnlyAndStillReproduce() throws Exception {
         PcrManifest a = manifest("a", "eif", "k", "app", "33".repeat(32), "scratch");

@@ -105,4 +105,29 @@ class SignedReproduceTest {
         assertEquals(List.of("PCR8"), c.differingPcrs());
         assertTrue(c.notes().get(0).contains("is not intact"), c.render());
     }
+
+    /** With the release's key, a consumer's rebuild is the released file byte for byte (RFC 6979 signatures). */
+    @Test
+    void rebuildSignedWithTheReleasesKeyIsByteIdentical() throws Exception {
+        Path[] k = key();
+        EifBuild.Result release = build("release", "APP", k);
+        EifBuild.Result rebuild = build("rebuild", "APP", k);
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(release.eif()), Files.readAllBytes(rebuild.eif())));
+        ReproduceComparison c = ReproduceComparison.compare(release.manifest(), null, rebuild.manifest(), null,
+                release.eif());
+        assertTrue(c.pcrsMatch(), c.render());
+        assertTrue(c.eifIdentical(), c.render());
+        assertEquals(List.of(), c.causes());
+        assertTrue(c.notes().get(0).startsWith("EIF bytes: both are signed with the same certificate"), c.render());
+    }
+
+    @Test
+    void unsignedRebuildOfASignedReleaseSaysHowToCompareBytes() throws Exception {
+        EifBuild.Result release = build("release", "APP", key());
+        EifBuild.Result rebuild = build("rebuild", "APP", null);
+        ReproduceComparison c = ReproduceComparison.compare(release.manifest(), null, rebuild.manifest(), null,
+                release.eif());
+        assertTrue(c.notes().stream().anyMatch(n -> n.startsWith("EIF bytes: the release is signed and the rebuild is not")
+                && n.contains("-Dattestation.signingKey")), c.render());
+    }
 }

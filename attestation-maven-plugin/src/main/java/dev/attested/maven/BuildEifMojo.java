@@ -3,6 +3,7 @@ package dev.attested.maven;
 import dev.attested.build.BootBlobs;
 import dev.attested.build.BuildException;
 import dev.attested.build.EifBuild;
+import dev.attested.build.ImageTarballs;
 import dev.attested.build.NitroCli;
 import dev.attested.build.OutputTimestamp;
 import dev.attested.eif.EifArchitecture;
@@ -101,6 +102,10 @@ public class BuildEifMojo extends AbstractMojo {
     @Parameter(property = "attestation.buildEif.skip", defaultValue = "false")
     boolean skip;
 
+    /** Maven's reproducible-builds property itself: without it maven-jar-plugin stamps the wall clock into the jar. */
+    @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
+    String projectOutputTimestamp;
+
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     MavenProject project;
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
@@ -124,8 +129,10 @@ public class BuildEifMojo extends AbstractMojo {
             Instant time = OutputTimestamp.parse(outputTimestamp);
             Path out = outputDirectory.toPath();
             Path work = out.resolve("work");
+            // Nothing of the machine that runs the build: not even the JDK running Maven (the release's
+            // build-manifest.json records it). The manifest is a function of the inputs only.
             TreeMap<String, String> tools = new TreeMap<>(Map.of("attestation-maven-plugin",
-                    pluginVersion == null ? "unknown" : pluginVersion, "java", String.valueOf(Runtime.version().feature())));
+                    pluginVersion == null ? "unknown" : pluginVersion));
             EifBuild build = new EifBuild().imageName(imageName, imageVersion).buildTime(time)
                     .buildTool("attestation-maven-plugin", tools.get("attestation-maven-plugin"))
                     .output(out, project.getArtifactId() + "-" + project.getVersion() + ".eif", work);
@@ -145,18 +152,25 @@ public class BuildEifMojo extends AbstractMojo {
                 getLog().info("Boot blobs: " + bootBlobs.directory() + " (" + bootBlobs.arch().id() + ")");
                 EnclaveImageBuilder images = EnclaveImageBuilder.forProject(project, imageTarball != null, baseImage,
                         path(extraFiles), entrypoint, mainClass, environment, time, bootBlobs.arch());
+                Path projectDir = EnclaveImageBuilder.projectDirectory(project);
                 String reference = imageName + ":" + imageVersion;
                 PcrManifest.Image image;
                 Path tarball;
                 if (imageTarball != null) {
                     tarball = imageTarball.toPath();
-                    image = new PcrManifest.Image(imageName, imageVersion, null, "tar://" + tarball.getFileName());
+                    image = new PcrManifest.Image(imageName, imageVersion, null, null, null,
+                            ImageTarballs.describe(tarball, projectDir));
                 } else {
+                    BuildEifReport.warnIfNotReproducible(getLog(), projectOutputTimestamp, images.artifact(), project);
                     images.validateBase();
                     EnclaveImageBuilder.BuiltImage built = images.toTarball(out.resolve(project.getArtifactId()
                             + "-" + project.getVersion() + "-image.tar"), reference, work.resolve("jib-cache"));
                     tarball = built.tarball();
-                    image = new PcrManifest.Image(imageName, imageVersion, built.digest(), baseImage);
+                    image = new PcrManifest.Image(imageName, imageVersion, built.digest(),
+                            ImageTarballs.recordedReference(baseImage, projectDir),
+                            ImageTarballs.isTarReference(baseImage)
+                                    ? ImageTarballs.describe(ImageTarballs.file(baseImage, projectDir), projectDir) : null,
+                            null);
                     getLog().info("Enclave image " + reference + " " + built.digest() + " -> " + tarball);
                 }
                 build.fromImage(bootBlobs, tarball, image);

@@ -12,6 +12,7 @@ import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
 import dev.attested.build.BuildException;
+import dev.attested.build.ImageTarballs;
 import dev.attested.build.ReproducibleJar;
 import dev.attested.eif.EifArchitecture;
 import dev.attested.io.AtomicFiles;
@@ -46,11 +47,14 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
         List<String> entrypoint, String mainClass, Map<String, String> environment, Instant creationTime, EifArchitecture arch) {
 
     static final String SCRATCH = "scratch";
-    static final String TAR_PREFIX = "tar://";
+    static final String TAR_PREFIX = ImageTarballs.TAR_PREFIX;
+    /** Where a command without a slash is looked up when the image sets no PATH (Docker's default). */
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /**
      * The image of a Maven project: its jar (required for jar packaging unless a ready image tarball is used)
-     * and its compile and runtime dependencies.
+     * and its compile and runtime dependencies. A relative {@code tar://} base is resolved against the project's
+     * base directory, never the working directory ({@code mvn -f other/pom.xml} finds it too).
      */
     static EnclaveImageBuilder forProject(org.apache.maven.project.MavenProject project, boolean haveImageTarball,
             String baseImage, Path extraFiles, List<String> entrypoint, String mainClass,
@@ -65,8 +69,15 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
         List<Path> deps = project.getArtifacts().stream()
                 .filter(x -> "compile".equals(x.getScope()) || "runtime".equals(x.getScope()))
                 .map(x -> x.getFile().toPath()).toList();
-        return new EnclaveImageBuilder(baseImage, jar, deps, extraFiles, entrypoint == null ? List.of() : entrypoint,
+        String base = ImageTarballs.isTarReference(baseImage)
+                ? TAR_PREFIX + ImageTarballs.file(baseImage, projectDirectory(project)) : baseImage;
+        return new EnclaveImageBuilder(base, jar, deps, extraFiles, entrypoint == null ? List.of() : entrypoint,
                 mainClass, environment == null ? Map.of() : environment, time, arch);
+    }
+
+    /** The project's base directory (the working directory for a project without a pom file, as in tests). */
+    static Path projectDirectory(org.apache.maven.project.MavenProject project) {
+        return project.getBasedir() == null ? Path.of("").toAbsolutePath() : project.getBasedir().toPath();
     }
 
     /** A built image: where it is and its manifest digest. */
@@ -123,7 +134,6 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
     /** {@code jarDir} receives the jars with normalized permissions ({@link ReproducibleJar}). */
     private JibContainerBuilder containerBuilder(Path jarDir) throws IOException, InvalidImageReferenceException {
         JibContainerBuilder b = base();
-        List<String> classpath = new ArrayList<>();
         if (!dependencies.isEmpty()) {
             FileEntriesLayer.Builder deps = FileEntriesLayer.builder().setName("dependencies");
             Set<String> seen = new java.util.HashSet<>();
@@ -137,14 +147,10 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
                 deps.addEntry(normalized(d, jarDir.resolve("lib")), AbsoluteUnixPath.get("/app/lib/" + name));
             }
             b.addFileEntriesLayer(deps.build());
-            classpath.add("/app/lib/*");
         }
-        String jar = null;
         if (artifact != null) {
-            jar = "/app/" + artifact.getFileName();
             b.addFileEntriesLayer(FileEntriesLayer.builder().setName("application")
-                    .addEntry(normalized(artifact, jarDir), AbsoluteUnixPath.get(jar)).build());
-            classpath.add(0, jar);
+                    .addEntry(normalized(artifact, jarDir), AbsoluteUnixPath.get("/app/" + artifact.getFileName())).build());
         }
         if (extraFiles != null && Files.isDirectory(extraFiles)) {
             FileEntriesLayer.Builder extra = FileEntriesLayer.builder().setName("extra files");
@@ -155,12 +161,9 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
             }
             b.addFileEntriesLayer(extra.build());
         }
-        if (!entrypoint.isEmpty()) {
-            b.setEntrypoint(entrypoint);
-        } else if (mainClass != null && !mainClass.isBlank()) {
-            b.setEntrypoint("java", "-cp", String.join(":", classpath), mainClass);
-        } else if (jar != null) {
-            b.setEntrypoint("java", "-jar", jar);
+        List<String> command = command();
+        if (!command.isEmpty()) {
+            b.setEntrypoint(command);
         }
         b.setEnvironment(new TreeMap<>(environment));
         b.setCreationTime(creationTime);
@@ -169,7 +172,33 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
         return b;
     }
 
-    /** Fails with {@code BASE_IMAGE_INVALID} unless the base is scratch, an existing tarball or digest-pinned. */
+    /**
+     * The container entrypoint: the explicit one, else {@code java -cp /app/<jar>:/app/lib/* <mainClass>}, else
+     * {@code java -jar /app/<jar>}; empty when there is nothing to run (the base image's command then applies).
+     */
+    List<String> command() {
+        if (!entrypoint.isEmpty()) {
+            return entrypoint;
+        }
+        String jar = artifact == null ? null : "/app/" + artifact.getFileName();
+        if (mainClass != null && !mainClass.isBlank()) {
+            List<String> classpath = new ArrayList<>();
+            if (jar != null) {
+                classpath.add(jar);
+            }
+            if (!dependencies.isEmpty()) {
+                classpath.add("/app/lib/*");
+            }
+            return List.of("java", "-cp", String.join(":", classpath), mainClass);
+        }
+        return jar == null ? List.of() : List.of("java", "-jar", jar);
+    }
+
+    /**
+     * Fails with {@code BASE_IMAGE_INVALID} unless the base is scratch, an existing tarball or digest-pinned, and
+     * with {@code ENTRYPOINT_NOT_IN_IMAGE} when the base is scratch and the command's program is not among the
+     * files the image will hold (scratch has no Java runtime: {@code java} is never there).
+     */
     void validateBase() {
         try {
             base();
@@ -177,6 +206,46 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
             throw new BuildException(BuildException.Code.BASE_IMAGE_INVALID,
                     "invalid base image reference '" + baseImage + "': " + e.getMessage(), e);
         }
+        List<String> command = command();
+        if (SCRATCH.equals(baseImage == null ? "" : baseImage.trim()) && !command.isEmpty()
+                && !inScratchImage(command.get(0))) {
+            String program = command.get(0);
+            boolean java = program.equals("java") || program.endsWith("/java");
+            throw new BuildException(BuildException.Code.ENTRYPOINT_NOT_IN_IMAGE, java
+                    ? "baseImage is scratch, an empty image without a Java runtime, but the enclave's command runs "
+                            + "'" + program + "' (" + String.join(" ", command) + "): the enclave could not start. "
+                            + "Use a base image with a JRE: pin one by digest (<baseImage>eclipse-temurin@sha256:<64 hex>"
+                            + "</baseImage>; 'docker buildx imagetools inspect eclipse-temurin:25-jre' prints the digest), "
+                            + "or save one into the project ('docker save eclipse-temurin:25-jre -o base/jre.tar', then "
+                            + "<baseImage>tar://base/jre.tar</baseImage>). See docs/build-eif.md, 'Base images'."
+                    : "baseImage is scratch and the enclave's command runs '" + program + "', which the image does "
+                            + "not contain (a scratch image holds only the application jars and the files of extraFiles). "
+                            + "Add it under " + (extraFiles == null ? "src/main/enclave" : extraFiles.toString())
+                            + ", or use a base image that has it.");
+        }
+    }
+
+    /** Whether a scratch image will hold {@code program}: a file of {@code extraFiles}, looked up on PATH. */
+    private boolean inScratchImage(String program) {
+        if (extraFiles == null || !Files.isDirectory(extraFiles)) {
+            return false;
+        }
+        List<String> candidates = new ArrayList<>();
+        if (program.contains("/")) {
+            candidates.add(program);
+        } else {
+            String path = environment.getOrDefault("PATH", DEFAULT_PATH);
+            for (String dir : path.split(":")) {
+                candidates.add(dir + "/" + program);
+            }
+        }
+        for (String c : candidates) {
+            String relative = c.replaceFirst("^/+", "");
+            if (!relative.isEmpty() && Files.exists(extraFiles.resolve(relative), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Jars get fixed permission bits; other files are used as they are. */
@@ -195,7 +264,7 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
             return Jib.fromScratch();
         }
         if (ref.startsWith(TAR_PREFIX)) {
-            Path p = Path.of(ref.substring(TAR_PREFIX.length()));
+            Path p = ImageTarballs.file(ref, Path.of("").toAbsolutePath()); // made absolute by forProject
             if (!Files.isRegularFile(p)) {
                 throw new BuildException(BuildException.Code.BASE_IMAGE_INVALID,
                         "base image tarball " + p + " does not exist (from baseImage=" + ref + ")");

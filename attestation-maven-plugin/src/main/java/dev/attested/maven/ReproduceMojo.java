@@ -1,5 +1,7 @@
 package dev.attested.maven;
 
+import dev.attested.build.BuildException;
+import dev.attested.eif.EifException;
 import dev.attested.io.AtomicFiles;
 import dev.attested.pcr.PcrManifest;
 import dev.attested.pcr.PcrManifestException;
@@ -9,6 +11,7 @@ import dev.attested.release.ReproduceComparison;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
@@ -39,6 +42,17 @@ public class ReproduceMojo extends AbstractMojo {
     /** Boot blobs for the rebuild (passed on as {@code -Dattestation.blobs}); default: what the build uses. */
     @Parameter(property = "attestation.blobs")
     private String blobs;
+
+    /**
+     * The release's signing key (PEM), with {@code signingCertificate}: the rebuild is signed with them, so its EIF
+     * can be compared byte for byte with the released one (signatures are deterministic, RFC 6979).
+     */
+    @Parameter(property = "attestation.signingKey")
+    private File signingKey;
+
+    /** The release's signing certificate (PEM), with {@code signingKey}. */
+    @Parameter(property = "attestation.signingCertificate")
+    private File signingCertificate;
 
     /** Goals the rebuild runs. */
     @Parameter(property = "attestation.reproduce.goals", defaultValue = "package")
@@ -88,6 +102,29 @@ public class ReproduceMojo extends AbstractMojo {
         this.runtime = runtime;
     }
 
+    /** {@code -Dattestation.signingKey/-Certificate} for the rebuild: both or neither, existing files, absolute. */
+    static List<String> signingArguments(File signingKey, File signingCertificate) {
+        List<String> args = new ArrayList<>();
+        if (signingKey == null && signingCertificate == null) {
+            return args;
+        }
+        if (signingKey == null || signingCertificate == null) {
+            throw new BuildException(BuildException.Code.INPUT_INVALID, "signing the rebuild needs both"
+                    + " -Dattestation.signingKey and -Dattestation.signingCertificate (or neither)");
+        }
+        if (!signingKey.isFile()) {
+            throw new EifException(EifException.Code.EIF_SIGNING_KEY_INVALID, "the signing key file " + signingKey
+                    + " does not exist");
+        }
+        if (!signingCertificate.isFile()) {
+            throw new EifException(EifException.Code.EIF_SIGNING_CERTIFICATE_INVALID, "the signing certificate file "
+                    + signingCertificate + " does not exist");
+        }
+        args.add("-Dattestation.signingKey=" + signingKey.getAbsolutePath());
+        args.add("-Dattestation.signingCertificate=" + signingCertificate.getAbsolutePath());
+        return args;
+    }
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
@@ -99,11 +136,15 @@ public class ReproduceMojo extends AbstractMojo {
             Path buildFile = buildManifest != null ? buildManifest.toPath()
                     : manifest.toPath().toAbsolutePath().resolveSibling(BuildManifest.FILE_NAME);
             BuildManifest publishedBuild = BuildManifest.readIfPresent(buildFile);
+            List<String> extra = signingArguments(signingKey, signingCertificate);
+            if (arguments != null) {
+                extra.addAll(arguments);
+            }
             ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
             Path copy = workDirectory.toPath().resolve("src");
             String module = inputs.modulePath();
             List<String> command = ReproduceBuild.run(new ReproduceBuild.Request(inputs.rootDirectory(), copy,
-                    mavenExecutable, ReproduceBuild.arguments(session, published.outputTimestamp(), module, goals, blobs, arguments), workDirectory.toPath().resolve("build.log"),
+                    mavenExecutable, ReproduceBuild.arguments(session, published.outputTimestamp(), module, goals, blobs, extra), workDirectory.toPath().resolve("build.log"),
                     timeoutMinutes));
             getLog().info("Rebuilt with: " + String.join(" ", command));
             PcrManifest rebuilt = PcrManifest.read(copy.resolve(module).resolve(rebuiltManifest));
@@ -120,12 +161,20 @@ public class ReproduceMojo extends AbstractMojo {
                 }
             }
             getLog().info("Report: " + report);
+            if (signingKey != null && result.pcrsMatch()) {
+                if (result.eifIdentical()) {
+                    getLog().info("Signed with the release's key, the rebuilt EIF is byte-identical to the release.");
+                } else {
+                    getLog().warn("Signed with the given key, the rebuilt EIF still differs from the release in"
+                            + " unmeasured bytes (metadata or signature section): see the report.");
+                }
+            }
             if (!result.pcrsMatch()) {
                 throw new MojoFailureException(ReleaseException.Code.REPRODUCE_PCR_MISMATCH + ": "
                         + String.join(", ", result.differingPcrs()) + " of the rebuild differ from " + manifest
                         + (result.causes().isEmpty() ? "" : ". " + result.causes().get(0)));
             }
-        } catch (PcrManifestException | ReleaseException e) {
+        } catch (PcrManifestException | ReleaseException | BuildException | EifException e) {
             throw new MojoFailureException(e.getMessage(), e);
         } catch (IOException e) {
             throw new MojoExecutionException("cannot write " + report + ": " + e.getMessage(), e);

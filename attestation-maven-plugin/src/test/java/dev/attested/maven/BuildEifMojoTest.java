@@ -56,13 +56,203 @@ class BuildEifMojoTest {
         assertEquals(List.of("app-1.0-image.tar", "app-1.0.eif", "pcr-manifest.json"), outputFiles(project));
         PcrManifest m = PcrManifest.read(project.resolve("target/attestation/pcr-manifest.json"));
         assertTrue(m.image().digest().startsWith("sha256:"));
-        assertEquals("scratch", m.image().base());
+        assertEquals("tar://base/jre.tar", m.image().base());
         List<String> tail = log.lines.subList(log.lines.size() - 7, log.lines.size());
         assertTrue(tail.get(1).startsWith("| PCR  | SHA384"), tail.toString());
         assertEquals("| PCR0 | " + m.pcrs().get(0) + " |", tail.get(3));
         assertEquals("| PCR2 | " + m.pcrs().get(2) + " |", tail.get(5));
         assertEquals("| PCR1 | " + m.pcrs().get(1) + " |", tail.get(4));
         assertTrue(tail.get(6).startsWith("+------+"), "the table closes the log");
+    }
+
+    @Test
+    void tarBaseIsRecordedByContentAndByItsPathInTheProject() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.setLog(new Lines());
+        mojo.execute();
+        PcrManifest.Image image = PcrManifest.read(project.resolve("target/attestation/pcr-manifest.json")).image();
+        Path base = project.resolve("base/jre.tar");
+        assertEquals("tar://base/jre.tar", image.base());
+        assertEquals("base/jre.tar", image.baseTarball().path());
+        assertEquals(sha256(Files.readAllBytes(base)), image.baseTarball().sha256());
+        assertEquals("sha256:" + sha256(entry(base, "config.json")), image.baseTarball().config());
+        assertEquals(List.of("sha256:" + sha256(entry(base, "layer/layer.tar"))), image.baseTarball().layers());
+        assertEquals(null, image.tarball());
+    }
+
+    /** {@code tar://${project.basedir}/base/x.tar} used to put the checkout's directory into the manifest. */
+    @Test
+    void absoluteAndRelativeTarBaseGiveTheSameManifestInAnyDirectory() throws Exception {
+        Path a = MojoProjects.create(dir.resolve("first"));
+        Path b = MojoProjects.create(dir.resolve("elsewhere/second"));
+        BuildEifMojo relative = MojoProjects.mojo(a);
+        relative.setLog(new Lines());
+        relative.execute();
+        BuildEifMojo absolute = MojoProjects.mojo(b);
+        absolute.baseImage = "tar://" + b.resolve("base/jre.tar");
+        absolute.setLog(new Lines());
+        absolute.execute();
+        assertEquals(Files.readString(a.resolve("target/attestation/pcr-manifest.json")),
+                Files.readString(b.resolve("target/attestation/pcr-manifest.json")));
+        assertFalse(Files.readString(b.resolve("target/attestation/pcr-manifest.json")).contains(dir.toString()),
+                "no build machine path in the manifest");
+    }
+
+    /** A relative tar:// base is the project's file even when Maven runs elsewhere ({@code mvn -f other/pom.xml}). */
+    @Test
+    void relativeTarBaseResolvesAgainstTheProjectNotTheWorkingDirectory() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        assertFalse(Files.exists(Path.of("base/jre.tar")), "the working directory has no such file");
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.setLog(new Lines());
+        mojo.execute();
+        assertTrue(Files.isRegularFile(project.resolve("target/attestation/app-1.0.eif")));
+    }
+
+    @Test
+    void tarBaseOutsideTheProjectIsRecordedWithoutAPath() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        Path outside = Files.copy(project.resolve("base/jre.tar"), dir.resolve("shared-jre.tar"));
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.baseImage = "tar://" + outside;
+        mojo.setLog(new Lines());
+        mojo.execute();
+        String json = Files.readString(project.resolve("target/attestation/pcr-manifest.json"));
+        PcrManifest.Image image = PcrManifest.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "m").image();
+        assertEquals(null, image.base());
+        assertEquals(null, image.baseTarball().path());
+        assertEquals(sha256(Files.readAllBytes(outside)), image.baseTarball().sha256());
+        assertFalse(json.contains(dir.toString()), json);
+    }
+
+    @Test
+    void readyImageTarballIsRecordedByContent() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        BuildEifMojo first = MojoProjects.mojo(project);
+        first.setLog(new Lines());
+        first.execute();
+        Path ready = Files.copy(project.resolve("target/attestation/app-1.0-image.tar"), project.resolve("image.tar"));
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.imageTarball = ready.toFile();
+        mojo.setLog(new Lines());
+        mojo.execute();
+        PcrManifest.Image image = PcrManifest.read(project.resolve("target/attestation/pcr-manifest.json")).image();
+        assertEquals("image.tar", image.tarball().path());
+        assertEquals(sha256(Files.readAllBytes(ready)), image.tarball().sha256());
+        assertEquals(4, image.tarball().layers().size(), "base, dependencies, application, extra files");
+        assertTrue(image.tarball().config().matches("sha256:[0-9a-f]{64}"));
+        assertEquals(null, image.base());
+    }
+
+    @Test
+    void manifestRecordsNoJdkOfTheMachineThatRanTheBuild() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.setLog(new Lines());
+        mojo.execute();
+        PcrManifest m = PcrManifest.read(project.resolve("target/attestation/pcr-manifest.json"));
+        assertEquals(java.util.Set.of("attestation-maven-plugin"), m.tools().keySet());
+    }
+
+    @Test
+    void scratchWithAJavaCommandFailsWithEntrypointNotInImageAndNoFiles() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.baseImage = "scratch";
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().startsWith("ENTRYPOINT_NOT_IN_IMAGE"), e.getMessage());
+        assertTrue(e.getMessage().contains("without a Java runtime") && e.getMessage().contains("tar://base/jre.tar")
+                && e.getMessage().contains("@sha256:"), e.getMessage());
+        assertEquals(List.of(), outputFiles(project));
+    }
+
+    @Test
+    void scratchWithAProgramFromExtraFilesBuilds() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        Files.createDirectories(project.resolve("src/main/enclave/bin"));
+        Files.writeString(project.resolve("src/main/enclave/bin/server"), "#!/bin/sh\n");
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.baseImage = "scratch";
+        mojo.entrypoint = List.of("server", "--port=5000");
+        mojo.setLog(new Lines());
+        mojo.execute();
+        assertEquals("scratch", PcrManifest.read(project.resolve("target/attestation/pcr-manifest.json")).image().base());
+
+        mojo.entrypoint = List.of("/bin/other");
+        MojoFailureException e = assertThrows(MojoFailureException.class, mojo::execute);
+        assertTrue(e.getMessage().startsWith("ENTRYPOINT_NOT_IN_IMAGE") && e.getMessage().contains("/bin/other"),
+                e.getMessage());
+    }
+
+    @Test
+    void missingOutputTimestampIsWarnedLoudlyWithTheLineToAdd() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.projectOutputTimestamp = null;
+        Lines log = new Lines();
+        mojo.setLog(log);
+        mojo.execute();
+        assertTrue(log.lines.contains("WARN project.build.outputTimestamp is not set: this EIF is NOT reproducible."),
+                log.lines.toString());
+        assertTrue(log.lines.contains(
+                "WARN     <project.build.outputTimestamp>2026-01-01T00:00:00Z</project.build.outputTimestamp>"),
+                log.lines.toString());
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("WARN maven-jar-plugin writes the current time")),
+                log.lines.toString());
+
+        BuildEifMojo set = MojoProjects.mojo(project);
+        Lines quiet = new Lines();
+        set.setLog(quiet);
+        set.execute();
+        assertTrue(quiet.lines.stream().noneMatch(l -> l.startsWith("WARN")), quiet.lines.toString());
+    }
+
+    @Test
+    void jarRecordingTheJdkThatRunsMavenIsWarnedUnlessThePomPinsIt() throws Exception {
+        Path project = MojoProjects.create(dir.resolve("p"));
+        try (var z = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(
+                project.resolve("target/app-1.0.jar").toFile())) {
+            z.putArchiveEntry(new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("META-INF/MANIFEST.MF"));
+            z.write("Manifest-Version: 1.0\r\nBuild-Jdk-Spec: 25\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            z.closeArchiveEntry();
+        }
+        BuildEifMojo mojo = MojoProjects.mojo(project);
+        mojo.project.getProperties().setProperty("maven.compiler.release", "17");
+        Lines log = new Lines();
+        mojo.setLog(log);
+        mojo.execute();
+        assertTrue(log.lines.stream().anyMatch(l -> l.startsWith("WARN The application jar records the JDK that runs Maven"
+                + " (Build-Jdk-Spec: 25") && l.contains("<Build-Jdk-Spec>17</Build-Jdk-Spec>")), log.lines.toString());
+
+        org.apache.maven.model.Plugin jar = new org.apache.maven.model.Plugin();
+        jar.setArtifactId("maven-jar-plugin");
+        jar.setConfiguration(org.codehaus.plexus.util.xml.Xpp3DomBuilder.build(new java.io.StringReader(
+                "<configuration><archive><manifestEntries><Build-Jdk-Spec>17</Build-Jdk-Spec></manifestEntries>"
+                        + "</archive></configuration>")));
+        BuildEifMojo pinned = MojoProjects.mojo(project);
+        pinned.project.getBuild().addPlugin(jar);
+        Lines quiet = new Lines();
+        pinned.setLog(quiet);
+        pinned.execute();
+        assertTrue(quiet.lines.stream().noneMatch(l -> l.startsWith("WARN")), quiet.lines.toString());
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static byte[] entry(Path tar, String name) throws IOException {
+        try (var t = new org.apache.commons.compress.archivers.tar.TarFile(tar)) {
+            for (var e : t.getEntries()) {
+                if (e.getName().equals(name)) {
+                    try (var in = t.getInputStream(e)) {
+                        return in.readAllBytes();
+                    }
+                }
+            }
+        }
+        throw new IOException(name + " not in " + tar);
     }
 
     @Test

@@ -18,7 +18,13 @@ final class MojoProjects {
 
     private MojoProjects() {}
 
-    /** A project directory: target/app-1.0.jar, lib/dep-2.0.jar, src/main/enclave/etc/app.conf, blobs/. */
+    /** The base image of these projects, inside the project as a user would keep it. */
+    static final String BASE = "tar://base/jre.tar";
+
+    /**
+     * A project directory: target/app-1.0.jar, lib/dep-2.0.jar, src/main/enclave/etc/app.conf, blobs/, and
+     * base/jre.tar (a docker-save base with /usr/bin/java).
+     */
     static Path create(Path dir) throws IOException {
         return create(dir, 0755, 0644);
     }
@@ -31,6 +37,12 @@ final class MojoProjects {
         TestJars.write(dir.resolve("target/app-1.0.jar"), dirMode, fileMode, "Main");
         TestJars.write(dir.resolve("lib/dep-2.0.jar"), dirMode, fileMode, "Dep");
         Files.writeString(dir.resolve("src/main/enclave/etc/app.conf"), "port=5000\n");
+        Files.createDirectories(dir.resolve("base"));
+        try {
+            DockerSaveTarball.withOneFile(dir.resolve("base/jre.tar"), "usr/bin/java", "#!/bin/sh\necho java stand-in\n");
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
         Path blobs = Files.createDirectories(dir.resolve("blobs"));
         byte[] kernel = new byte[32 * 1024];
         for (int i = 0; i < kernel.length; i++) {
@@ -52,6 +64,7 @@ final class MojoProjects {
         model.setVersion("1.0");
         model.setPackaging("jar");
         MavenProject project = new MavenProject(model);
+        project.setFile(dir.resolve("pom.xml").toFile()); // the base directory: tar:// bases resolve against it
         DefaultArtifact main = new DefaultArtifact("com.example", "app", "1.0", "compile", "jar", null,
                 new DefaultArtifactHandler("jar"));
         main.setFile(dir.resolve("target/app-1.0.jar").toFile());
@@ -64,12 +77,13 @@ final class MojoProjects {
         m.project = project;
         m.mode = "native";
         m.blobs = dir.resolve("blobs").toString();
-        m.baseImage = "scratch";
+        m.baseImage = BASE;
         m.mainClass = "com.example.Main";
         m.extraFiles = dir.resolve("src/main/enclave").toFile();
         m.imageName = "app";
         m.imageVersion = "1.0";
         m.outputTimestamp = "2026-01-01T00:00:00Z";
+        m.projectOutputTimestamp = "2026-01-01T00:00:00Z";
         m.outputDirectory = new File(dir.resolve("target/attestation").toString());
         m.nitroCli = "nitro-cli";
         return m;
