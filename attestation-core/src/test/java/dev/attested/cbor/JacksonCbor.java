@@ -15,7 +15,8 @@ import java.util.Set;
  * {@link CborValue} our reader produced. Jackson's model is coarser (map keys become names, {@code undefined}
  * reads as null, simple values as integers, half floats as floats) and it interprets some tags; the comparison
  * maps each of our values to what Jackson must report for it, and calls a value {@linkplain #comparable
- * comparable} only when Jackson can represent it without interpretation.
+ * comparable} only when Jackson can represent it without interpretation (tag numbers up to 2^31-1 that Jackson
+ * does not interpret; text, integer or byte-string map keys).
  */
 public final class JacksonCbor {
     /** Tags Jackson interprets (bignums, decimal fraction, bigfloat, stringref and its namespace). */
@@ -27,7 +28,9 @@ public final class JacksonCbor {
     /** Whether Jackson represents {@code v} without interpreting it: no interpreted tag, only name-like map keys. */
     public static boolean comparable(CborValue v) {
         if (v instanceof CborValue.Tag t) {
-            return !INTERPRETED_TAGS.contains(t.tag()) && comparable(t.content());
+            // Jackson keeps tag numbers in an int and refuses larger 64-bit ones
+            return t.tag() >= 0 && t.tag() <= Integer.MAX_VALUE && !INTERPRETED_TAGS.contains(t.tag())
+                    && comparable(t.content());
         }
         if (v instanceof CborValue.Array a) {
             return a.items().stream().allMatch(JacksonCbor::comparable);
