@@ -17,6 +17,7 @@ import dev.attested.pcr.Pcr;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -116,7 +117,11 @@ class AttestationDocumentFuzzTest {
         SortedMap<Integer, Pcr> pcrs = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = payload.get("pcrs").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            pcrs.put(Integer.parseInt(e.getKey()), Pcr.of(e.getValue().binaryValue()));
+            // Jackson names integer keys in decimal, a 64-bit key by its signed reading (2^63 is "-9223372036854775808")
+            BigInteger index = new BigInteger(e.getKey());
+            assertTrue(index.signum() >= 0 && index.compareTo(BigInteger.valueOf(31)) <= 0,
+                    "the verifier accepted a document whose pcrs map has the key " + e.getKey() + ", not an index 0..31");
+            pcrs.put(index.intValueExact(), Pcr.of(e.getValue().binaryValue()));
         }
         assertEquals(pcrs, v.pcrs(), "pcrs");
         assertOptional(payload, "public_key", v.publicKey(), true);
