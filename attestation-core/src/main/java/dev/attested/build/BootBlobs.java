@@ -190,8 +190,9 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
                 while ((e = zip.getNextEntry()) != null) {
                     String name = e.getName();
                     if (e.isDirectory() || name.isEmpty() || name.contains("/") || name.contains("\\")
-                            || name.startsWith(".")) {
-                        throw new BuildException(BuildException.Code.BLOBS_INVALID, zipFile + ": entry '" + name
+                            || name.startsWith(".") || name.indexOf('\0') >= 0) {
+                        throw new BuildException(BuildException.Code.BLOBS_INVALID, zipFile + ": entry '"
+                                + name.replace('\0', '?')
                                 + "' is not a plain blob file name; a blobs zip holds only bzImage/Image, its .config, "
                                 + "cmdline, init and nsm.ko at the top level");
                     }
@@ -214,7 +215,7 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
                     Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) { // ZipInputStream refuses undecodable names with the latter
             throw new BuildException(BuildException.Code.BLOBS_INVALID, "cannot unpack blobs zip " + zipFile + ": " + e, e);
         }
         return load(dir, arch);

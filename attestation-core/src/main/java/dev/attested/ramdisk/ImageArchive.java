@@ -125,12 +125,16 @@ public final class ImageArchive implements Closeable {
         byte[] magic = raw.readNBytes(4);
         raw.reset();
         if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            GzipCompressorInputStream gzip;
+            try {
+                gzip = GzipCompressorInputStream.builder().setInputStream(raw).setDecompressConcatenated(true).get();
+            } catch (IOException bad) { // the gzip header is read here: a corrupt one is the layer's fault, not I/O
+                raw.close();
+                throw new RamdiskException(RamdiskException.Code.IMAGE_MALFORMED, path + ": layer " + name
+                        + " starts like gzip but its header is corrupt (" + bad.getMessage() + "); save the image again", bad);
+            }
             // Inflating runs one megabyte ahead on a thread of its own, beside the caller's tar parsing and spooling.
-            return ReadAheadInputStream.builder()
-                    .setInputStream(GzipCompressorInputStream.builder().setInputStream(raw)
-                            .setDecompressConcatenated(true).get())
-                    .setBufferSize(1 << 20)
-                    .get();
+            return ReadAheadInputStream.builder().setInputStream(gzip).setBufferSize(1 << 20).get();
         }
         if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5 && (magic[2] & 0xff) == 0x2f
                 && (magic[3] & 0xff) == 0xfd) {
