@@ -3,6 +3,7 @@ package dev.attested.ramdisk;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -186,7 +187,7 @@ public final class RootfsFlattener implements Closeable {
     private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, Meter in, String layerName, String previous) {
         try {
             if (tar.getCurrentEntry() != null) {
-                tar.transferTo(OutputStreamDiscard.INSTANCE);
+                tar.transferTo(OutputStream.nullOutputStream()); // counted on its way
             }
             in.headerStart = in.position();
             try {
@@ -563,21 +564,6 @@ public final class RootfsFlattener implements Closeable {
                         + "entry (GNU long name or link, PAX records) take more than " + ImageLimits.MAX_HEADER_BYTES
                         + " bytes, starting at byte " + headerStart + " of the layer");
             }
-        }
-    }
-
-    /** Where the unread rest of an entry goes (it has been counted on its way). */
-    private static final class OutputStreamDiscard extends java.io.OutputStream {
-        static final OutputStreamDiscard INSTANCE = new OutputStreamDiscard();
-
-        @Override
-        public void write(int b) {
-            // discarded
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            // discarded
         }
     }
 

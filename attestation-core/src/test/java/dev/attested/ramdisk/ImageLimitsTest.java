@@ -355,6 +355,38 @@ class ImageLimitsTest {
         }
     }
 
+    /** A sparse file (PAX 1.0): its holes would come out of the tar reader without being read, so it is refused. */
+    @Test
+    void sparseFilesAreRefused() throws Exception {
+        ByteArrayOutputStream pax = new ByteArrayOutputStream();
+        pax.write(paxRecord("GNU.sparse.major", "1"));
+        pax.write(paxRecord("GNU.sparse.minor", "0"));
+        pax.write(paxRecord("GNU.sparse.name", "sparse"));
+        pax.write(paxRecord("GNU.sparse.realsize", String.valueOf(1L << 30)));
+        byte[] map = java.util.Arrays.copyOf("1\n1073741823\n1\n".getBytes(StandardCharsets.US_ASCII), 512);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(b, "UTF-8")) {
+            TarArchiveEntry header = new TarArchiveEntry("PaxHeaders/sparse", TarArchiveEntry.LF_PAX_EXTENDED_HEADER_LC);
+            header.setSize(pax.size());
+            tar.putArchiveEntry(header);
+            tar.write(pax.toByteArray());
+            tar.closeArchiveEntry();
+            TarArchiveEntry data = new TarArchiveEntry("GNUSparseFile.0/sparse");
+            data.setSize(513);
+            tar.putArchiveEntry(data);
+            tar.write(map);
+            tar.write('x');
+            tar.closeArchiveEntry();
+        }
+        try (RootfsFlattener f = new RootfsFlattener(dir.resolve("w"))) {
+            RamdiskException e = assertThrows(RamdiskException.class,
+                    () -> f.applyLayer(new ByteArrayInputStream(b.toByteArray()), "layer"));
+            assertEquals(RamdiskException.Code.IMAGE_UNSUPPORTED, e.code(), e.getMessage());
+            assertTrue(e.getMessage().contains("entry sparse is a sparse file"), e.getMessage());
+            assertEquals(0, spoolBytes(dir.resolve("w")), "nothing of its gigabyte was spooled");
+        }
+    }
+
     @Test
     void ownersAboveWhatCpioStoresFailAsUnsupported() throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
