@@ -126,17 +126,18 @@ public final class ImageArchive implements Closeable {
     }
 
     /**
-     * Where each regular file of the tarball is, from one pass over its headers. The contents are stepped over, not
-     * read; the headers may take {@value ImageLimits#MAX_ARCHIVE_HEADER_BYTES} bytes in all, and no entry more than
-     * {@value ImageLimits#MAX_PAX_RECORDS} non-standard PAX records.
+     * Where each regular file of the tarball is, from one pass over its headers. Each header (with its GNU long
+     * name and PAX records) is read by a tar reader of its own, and the next one is found by position, as
+     * {@code TarFile} does: contents are never read, and a global PAX header applies to the entry it precedes only.
+     * The headers may take {@value ImageLimits#MAX_ARCHIVE_HEADER_BYTES} bytes in all, and no entry may carry more
+     * than {@value ImageLimits#MAX_PAX_RECORDS} non-standard PAX records.
      */
     private static Map<String, Member> index(Path tarball, FileChannel channel) {
         Map<String, Member> entries = new HashMap<>();
         try {
             HeaderReader in = new HeaderReader(tarball, channel);
-            TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8");
             TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
+            while ((e = new TarArchiveInputStream(in, "UTF-8").getNextEntry()) != null) {
                 if (e.getExtraPaxHeaders().size() > ImageLimits.MAX_PAX_RECORDS) {
                     throw new RamdiskException(RamdiskException.Code.IMAGE_LIMIT, tarball + ": entry " + e.getName()
                             + " carries " + e.getExtraPaxHeaders().size() + " PAX records; at most "
@@ -146,7 +147,7 @@ public final class ImageArchive implements Closeable {
                     throw new RamdiskException(RamdiskException.Code.IMAGE_UNSUPPORTED, tarball + ": entry "
                             + e.getName() + " is a sparse file; save the image with docker, Jib or an OCI tool");
                 }
-                if (!e.isDirectory() && e.getSize() > in.size - in.position) {
+                if (e.getSize() > in.size - in.position) {
                     throw new RamdiskException(RamdiskException.Code.IMAGE_UNREADABLE, tarball + ": entry "
                             + e.getName() + " declares " + e.getSize() + " bytes, more than the tarball has left; "
                             + "the tarball is truncated");
@@ -154,10 +155,7 @@ public final class ImageArchive implements Closeable {
                 if (e.isFile()) {
                     entries.put(normalize(e.getName()), new Member(in.position, e.getSize()));
                 }
-                if (!e.isDirectory() && e.getSize() > 0) {
-                    // What the tar reader skips next — the data and its padding to 512 — is stepped over unread.
-                    in.stepUntil = in.position + (e.getSize() + 511) / 512 * 512;
-                }
+                in.position += (e.getSize() + 511) / 512 * 512; // the contents and their padding to 512
             }
         } catch (IOException | IllegalArgumentException e) {
             throw new RamdiskException(RamdiskException.Code.IMAGE_UNREADABLE,
@@ -308,17 +306,14 @@ public final class ImageArchive implements Closeable {
     }
 
     /**
-     * The tarball as the tar reader sees it: headers are read, up to {@value ImageLimits#MAX_ARCHIVE_HEADER_BYTES}
-     * bytes in all; the range before {@code stepUntil} — an entry's contents, which the tar reader only skips — is
-     * stepped over without reading (or copying) a byte. A range beyond the end of the file reads as its end, so a
-     * truncated tarball fails as one.
+     * The tarball from {@code position} on, as the tar reader sees it; every byte read is a header byte (contents
+     * are stepped over by moving {@code position}), at most {@value ImageLimits#MAX_ARCHIVE_HEADER_BYTES} in all.
      */
     private static final class HeaderReader extends InputStream {
         private final Path tarball;
         private final FileChannel channel;
         final long size;
         long position;
-        long stepUntil;
         private long headerBytes;
 
         HeaderReader(Path tarball, FileChannel channel) throws IOException {
@@ -337,14 +332,6 @@ public final class ImageArchive implements Closeable {
         public int read(byte[] b, int off, int len) throws IOException {
             if (len == 0) {
                 return 0;
-            }
-            if (position >= size) {
-                return -1;
-            }
-            if (position < stepUntil) {
-                int n = (int) Math.min(len, Math.min(stepUntil, size) - position);
-                position += n;
-                return n;
             }
             int n = channel.read(ByteBuffer.wrap(b, off, len), position);
             if (n > 0) {

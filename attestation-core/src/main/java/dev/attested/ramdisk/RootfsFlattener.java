@@ -186,7 +186,7 @@ public final class RootfsFlattener implements Closeable {
      */
     private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, Meter in, String layerName, String previous) {
         try {
-            if (tar.getCurrentEntry() != null) {
+            if (tar.getCurrentEntry() != null && tar.available() > 0) { // rare: data of a whiteout, link, device
                 tar.transferTo(OutputStream.nullOutputStream()); // counted on its way
             }
             in.headerStart = in.position();
