@@ -3,19 +3,33 @@ package dev.attested.build;
 import dev.attested.eif.EifArchitecture;
 import dev.attested.io.FileDigest;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
  * The nitro-cli boot blobs of one architecture (EIF.md §10.1): kernel ({@code bzImage} or {@code Image}), its
@@ -38,6 +52,13 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
     public static final Path DEFAULT_DIRECTORY = Path.of("/usr/share/nitro_enclaves/blobs");
     /** Largest blob zip accepted (uncompressed total). */
     static final long MAX_ZIP_BYTES = 1024L * 1024 * 1024;
+    /** Most entries a blob zip may have. */
+    static final int MAX_ZIP_ENTRIES = 16;
+    /** Most bytes read to parse a blob zip's directory (end record, central directory, local headers). */
+    static final int MAX_ZIP_DIRECTORY_BYTES = 1024 * 1024;
+    /** The file names a blob zip may hold. */
+    private static final Set<String> BLOB_NAMES = Set.of("bzImage", "bzImage.config", "Image", "Image.config",
+            "cmdline", "init", "nsm.ko");
 
     /** Where the blobs come from and why (for the log). */
     public record Location(Path directory, String source) {}
@@ -178,46 +199,214 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
     }
 
     /**
-     * Unpacks a blob zip (as written by {@link #writeZip}) into {@code dir} and loads it. Only flat file names
-     * are accepted; the total size is capped.
+     * Unpacks a blob zip (as written by {@link #writeZip}) into {@code dir} and loads it. {@code dir} ends up holding
+     * exactly the zip's files: they are unpacked into a fresh sibling directory, which then replaces {@code dir} and
+     * whatever it held before (files of an earlier zip can never fill in what this one lacks). A zip that cannot be
+     * unpacked leaves {@code dir} as it was and no partial directory behind.
+     *
+     * <p>The zip is bounded: its central directory is read within {@value #MAX_ZIP_DIRECTORY_BYTES} bytes, it may
+     * hold at most {@value #MAX_ZIP_ENTRIES} entries, each a regular file named like a blob ({@code bzImage},
+     * {@code Image}, their {@code .config}, {@code cmdline}, {@code init}, {@code nsm.ko}) and present once, together
+     * at most {@value #MAX_ZIP_BYTES} bytes unpacked (counted as they inflate).
+     *
+     * @throws BuildException {@code BLOBS_NOT_FOUND} if the zip does not exist, {@code BLOBS_INVALID} if it is not
+     *                        a zip or breaks a bound, and what {@link #load(Path, Optional)} throws for the set
      */
     public static BootBlobs unzip(Path zipFile, Path dir, Optional<EifArchitecture> arch) {
+        return unzip(zipFile, dir, arch, MAX_ZIP_BYTES);
+    }
+
+    /** {@link #unzip(Path, Path, Optional)} with another bound on the unpacked size. */
+    static BootBlobs unzip(Path zipFile, Path dir, Optional<EifArchitecture> arch, long maxBytes) {
+        if (!Files.isRegularFile(zipFile)) {
+            throw new BuildException(BuildException.Code.BLOBS_NOT_FOUND, "the blobs zip " + zipFile + " does not exist");
+        }
+        Path target = dir.toAbsolutePath().normalize();
+        Path fresh = null;
         try {
-            Files.createDirectories(dir);
-            long total = 0;
-            try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(zipFile))) {
-                ZipEntry e;
-                while ((e = zip.getNextEntry()) != null) {
-                    String name = e.getName();
-                    if (e.isDirectory() || name.isEmpty() || name.contains("/") || name.contains("\\")
-                            || name.startsWith(".") || name.indexOf('\0') >= 0) {
-                        throw new BuildException(BuildException.Code.BLOBS_INVALID, zipFile + ": entry '"
-                                + name.replace('\0', '?')
-                                + "' is not a plain blob file name; a blobs zip holds only bzImage/Image, its .config, "
-                                + "cmdline, init and nsm.ko at the top level");
-                    }
-                    Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
-                    try (OutputStream o = Files.newOutputStream(tmp)) {
-                        byte[] buf = new byte[64 * 1024];
-                        int n;
-                        while ((n = zip.read(buf)) > 0) {
-                            total += n;
-                            if (total > MAX_ZIP_BYTES) {
-                                throw new BuildException(BuildException.Code.BLOBS_INVALID,
-                                        zipFile + " unpacks to more than " + MAX_ZIP_BYTES + " bytes");
-                            }
-                            o.write(buf, 0, n);
-                        }
-                    } catch (IOException | RuntimeException ex) {
-                        Files.deleteIfExists(tmp);
-                        throw ex;
-                    }
-                    Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
+            Files.createDirectories(target.getParent());
+            fresh = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-");
+            unpack(zipFile, fresh, maxBytes);
+            replaceDirectory(fresh, target);
+            fresh = null;
+        } catch (IOException e) {
+            throw new BuildException(BuildException.Code.BLOBS_INVALID, "cannot unpack blobs zip " + zipFile + ": " + e
+                    + ". Repack the blobs with package-blobs.", e);
+        } finally {
+            if (fresh != null) {
+                deleteTree(fresh);
             }
-        } catch (IOException | IllegalArgumentException e) { // ZipInputStream refuses undecodable names with the latter
-            throw new BuildException(BuildException.Code.BLOBS_INVALID, "cannot unpack blobs zip " + zipFile + ": " + e, e);
         }
         return load(dir, arch);
+    }
+
+    private static void unpack(Path zipFile, Path into, long maxBytes) throws IOException {
+        try (ReadBudgetChannel channel = new ReadBudgetChannel(Files.newByteChannel(zipFile), MAX_ZIP_DIRECTORY_BYTES);
+                ZipFile zip = openZip(zipFile, channel)) {
+            channel.lift(); // the directory is read; contents are bounded by what they inflate to
+            List<ZipArchiveEntry> entries = Collections.list(zip.getEntriesInPhysicalOrder());
+            if (entries.size() > MAX_ZIP_ENTRIES) {
+                throw invalidZip(zipFile, "it holds " + entries.size() + " entries, more than " + MAX_ZIP_ENTRIES);
+            }
+            Set<String> seen = new HashSet<>();
+            long total = 0;
+            byte[] buf = new byte[64 * 1024];
+            for (ZipArchiveEntry e : entries) {
+                String name = e.getName();
+                if (e.isDirectory() || e.isUnixSymlink() || !BLOB_NAMES.contains(name)) {
+                    throw invalidZip(zipFile, "entry '" + name + "' is not a plain blob file; a blobs zip holds only "
+                            + "bzImage/Image, its .config, cmdline, init and nsm.ko as regular files at the top level");
+                }
+                if (!seen.add(name)) {
+                    throw invalidZip(zipFile, "entry '" + name + "' appears twice");
+                }
+                try (InputStream in = zip.getInputStream(e);
+                        OutputStream out = Files.newOutputStream(into.resolve(name), StandardOpenOption.CREATE_NEW)) {
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        total += n;
+                        if (total > maxBytes) {
+                            throw invalidZip(zipFile, "it unpacks to more than " + maxBytes + " bytes");
+                        }
+                        out.write(buf, 0, n);
+                    }
+                }
+            }
+        }
+    }
+
+    private static ZipFile openZip(Path zipFile, ReadBudgetChannel channel) throws IOException {
+        try {
+            return ZipFile.builder().setSeekableByteChannel(channel).get();
+        } catch (IOException e) {
+            if (channel.exceeded()) {
+                throw invalidZip(zipFile, "its central directory takes more than " + MAX_ZIP_DIRECTORY_BYTES
+                        + " bytes; a blobs zip lists five files");
+            }
+            throw e;
+        }
+    }
+
+    private static BuildException invalidZip(Path zipFile, String detail) {
+        return new BuildException(BuildException.Code.BLOBS_INVALID, "blobs zip " + zipFile + " is refused: " + detail
+                + ". Repack the blobs with package-blobs.");
+    }
+
+    /** Moves {@code fresh} to {@code target}; an existing {@code target} is moved aside first, then deleted. */
+    private static void replaceDirectory(Path fresh, Path target) throws IOException {
+        Path aside = null;
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            aside = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + "-old-");
+            move(target, aside.resolve("old"));
+        }
+        move(fresh, target);
+        if (aside != null) {
+            deleteTree(aside);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to);
+        }
+    }
+
+    /** Deletes a directory tree without following symlinks; what cannot be deleted is left (it is only a leftover). */
+    private static void deleteTree(Path root) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // a leftover temporary directory, never a final name; the original error is the one worth reporting
+        }
+    }
+
+    /**
+     * A channel that allows {@code budget} bytes of reads until {@link #lift()} is called: a zip's central
+     * directory is parsed into memory entry by entry, so its size must be bounded before it is read.
+     */
+    private static final class ReadBudgetChannel implements SeekableByteChannel {
+        private final SeekableByteChannel channel;
+        private long budget;
+        private boolean exceeded;
+
+        ReadBudgetChannel(SeekableByteChannel channel, long budget) {
+            this.channel = channel;
+            this.budget = budget;
+        }
+
+        void lift() {
+            budget = Long.MAX_VALUE;
+        }
+
+        boolean exceeded() {
+            return exceeded;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            if (budget <= 0) {
+                exceeded = true;
+                throw new IOException("read budget of the zip's central directory exhausted");
+            }
+            ByteBuffer limited = dst.remaining() > budget ? dst.slice().limit((int) budget) : dst;
+            int n = channel.read(limited);
+            if (limited != dst && n > 0) {
+                dst.position(dst.position() + n);
+            }
+            if (n > 0 && budget != Long.MAX_VALUE) {
+                budget -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
+
+        @Override
+        public long position() throws IOException {
+            return channel.position();
+        }
+
+        @Override
+        public SeekableByteChannel position(long newPosition) throws IOException {
+            channel.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
     }
 }

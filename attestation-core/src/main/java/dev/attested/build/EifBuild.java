@@ -9,6 +9,7 @@ import dev.attested.pcr.PcrManifest;
 import dev.attested.ramdisk.BootstrapRamdisk;
 import dev.attested.ramdisk.CustomerRamdisk;
 import dev.attested.ramdisk.ImageConfig;
+import dev.attested.ramdisk.ImageLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ public final class EifBuild {
     private Path outputDirectory;
     private String eifFileName;
     private Path workDir;
+    private ImageLimits imageLimits = ImageLimits.defaults();
 
     /** The result: where the files are and what they say. */
     public record Result(Path eif, Path manifestFile, PcrManifest manifest, ImageConfig imageConfig,
@@ -77,6 +79,12 @@ public final class EifBuild {
     public EifBuild imageName(String name, String version) {
         this.imageName = name;
         this.imageVersion = version;
+        return this;
+    }
+
+    /** How much flattening the image may read and hold; {@link ImageLimits#defaults()} unless set. */
+    public EifBuild imageLimits(ImageLimits limits) {
+        this.imageLimits = Objects.requireNonNull(limits);
         return this;
     }
 
@@ -205,7 +213,7 @@ public final class EifBuild {
             AtomicFiles.write(bootstrap, out -> BootstrapRamdisk.write(blobs.init(), blobs.nsmKo(), out));
             SortedMap<String, String> inputs = blobs.sha256();
             List<String> osAndKernel = blobs.kernelOsAndVersion();
-            CustomerRamdisk.Flattened customer = CustomerRamdisk.flatten(imageTarball, workDir);
+            CustomerRamdisk.Flattened customer = CustomerRamdisk.flatten(imageTarball, workDir, imageLimits);
             ImageConfig config = customer.config();
             if (!config.architecture().isEmpty() && !config.architecture().equals(arch.ociName())) {
                 customer.close();

@@ -51,7 +51,7 @@ public final class CustomerRamdisk {
      * @param workDir where the layer contents are spooled while the ramdisk is written (removed afterwards)
      */
     public static ImageConfig write(Path imageTarball, Path workDir, OutputStream out) throws IOException {
-        try (Flattened ramdisk = flatten(imageTarball, workDir)) {
+        try (Flattened ramdisk = flatten(imageTarball, workDir, ImageLimits.defaults())) {
             ramdisk.writeTo(out);
             return ramdisk.config();
         }
@@ -64,10 +64,19 @@ public final class CustomerRamdisk {
      * @param workDir where the layer contents are spooled until the {@link Flattened} is closed
      */
     public static Flattened flatten(Path imageTarball, Path workDir) throws IOException {
+        return flatten(imageTarball, workDir, ImageLimits.defaults());
+    }
+
+    /**
+     * {@link #flatten(Path, Path)} within the given limits.
+     *
+     * @throws RamdiskException {@code IMAGE_LIMIT} as soon as the image passes one of {@code limits}
+     */
+    public static Flattened flatten(Path imageTarball, Path workDir, ImageLimits limits) throws IOException {
         try (ImageArchive image = ImageArchive.open(imageTarball)) {
             ImageConfig config = image.config();
             byte[] cmd = config.cmdFile(); // fails early when the image has nothing to run
-            RootfsFlattener rootfs = RootfsFlattener.of(image, workDir);
+            RootfsFlattener rootfs = RootfsFlattener.of(image, workDir, limits);
             try {
                 return new Flattened(rootfs, cmd, config.envFile(), config);
             } catch (IOException | RuntimeException e) {

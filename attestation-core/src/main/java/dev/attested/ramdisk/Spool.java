@@ -180,8 +180,8 @@ final class Spool implements Closeable {
         }
     }
 
-    /** {@code length} bytes of the spool from {@code offset}, with positional reads. */
-    private static final class Slice extends InputStream {
+    /** {@code length} bytes of a file from {@code offset}, with positional reads (the spool's, an image tarball's). */
+    static final class Slice extends InputStream {
         private final FileChannel channel;
         private long position;
         private long remaining;

@@ -8,6 +8,7 @@ import dev.attested.build.NitroCli;
 import dev.attested.build.OutputTimestamp;
 import dev.attested.eif.EifArchitecture;
 import dev.attested.pcr.PcrManifest;
+import dev.attested.ramdisk.ImageLimits;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,6 +102,12 @@ public class BuildEifMojo extends AbstractMojo {
     /** Skip this goal. */
     @Parameter(property = "attestation.buildEif.skip", defaultValue = "false")
     boolean skip;
+    /** Most uncompressed bytes the image's layers may hold, all together (default 8 GiB); more is IMAGE_LIMIT. */
+    @Parameter(property = "attestation.maxImageBytes", defaultValue = "8589934592")
+    long maxImageBytes = ImageLimits.DEFAULT_MAX_BYTES;
+    /** Most tar entries the image's layers may hold, all together (default 1000000); more is IMAGE_LIMIT. */
+    @Parameter(property = "attestation.maxImageEntries", defaultValue = "1000000")
+    long maxImageEntries = ImageLimits.DEFAULT_MAX_ENTRIES;
 
     /** Maven's reproducible-builds property itself: without it maven-jar-plugin stamps the wall clock into the jar. */
     @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
@@ -136,6 +143,7 @@ public class BuildEifMojo extends AbstractMojo {
             EifBuild build = new EifBuild().imageName(imageName, imageVersion).buildTime(time)
                     .buildTool("attestation-maven-plugin", tools.get("attestation-maven-plugin"))
                     .output(out, project.getArtifactId() + "-" + project.getVersion() + ".eif", work);
+            build.imageLimits(imageLimits());
             if (signingKey != null || signingCertificate != null) {
                 build.signing(path(signingKey), path(signingCertificate));
             }
@@ -189,6 +197,14 @@ public class BuildEifMojo extends AbstractMojo {
             BuildEifReport.log(getLog(), result);
         } catch (BuildException | dev.attested.ramdisk.RamdiskException | dev.attested.eif.EifException e) {
             throw new MojoFailureException(e.getMessage(), e);
+        }
+    }
+
+    private ImageLimits imageLimits() {
+        try {
+            return new ImageLimits(maxImageBytes, maxImageEntries);
+        } catch (IllegalArgumentException e) {
+            throw new BuildException(BuildException.Code.INPUT_INVALID, e.getMessage());
         }
     }
 
