@@ -47,7 +47,7 @@ class AttestationDocumentFuzzTest {
     private static final AllocationBudget BUDGET = AllocationBudget.of(32, 256);
     private static final AttestationVerifier VERIFIER = AttestationVerifier.builder()
             .trustAnchor(FuzzFixtures.pki().root()).trustAnchor(NitroRoots.awsG1()).atDocumentTime().build();
-    private static final Expectations ANY = Expectations.builder().allowDebugMode().build();
+    private static final Expectations ANY = Expectations.builder().anyImage().allowDebugMode().build();
     private static final CBORMapper JACKSON = new CBORMapper();
 
     @FuzzTest(maxDuration = "5m")
