@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # Boots an EIF in QEMU's nitro-enclave machine (TCG; KVM only on request) with the vhost-device-vsock backend,
-# bounded by a timeout, the serial console kept in a file (EMULATOR.md §6).
+# bounded by a timeout, the serial console kept in a file (docs/spec/qemu-nitro-enclave.md §6).
 #
 # Usage: it/emulator/boot.sh EIF [options] [-- CLIENT-COMMAND...]
 #   --console FILE       console log (default: EIF path + .console.log); QEMU's stdout and stderr
 #   --timeout SECONDS    bound on one boot (default 180)
-#   --memory SIZE        guest RAM, QEMU syntax (default 512M; for a JVM image see EMULATOR.md §6.5)
+#   --memory SIZE        guest RAM, QEMU syntax (default 512M; for a JVM image see qemu-nitro-enclave.md §6.5, §9)
 #   --cpus N             vCPUs (default 1, like the tested recipe)
 #   --id MODULE_ID       NSM module_id (default i-0123456789abcdef0-enc0123456789abcdef)
-#   --parent-role ARN    measured into PCR3 (raw bytes, KMS.md §7)
+#   --parent-role ARN    measured into PCR3 (raw bytes, docs/spec/kms-attestation.md §6.2)
 #   --parent-id ID       measured into PCR4
 #   --append TEXT        extra kernel command line, NOT measured (test switches only); under TCG the harness
 #                        prepends tsc_early_khz=<host TSC kHz> (EMU_TSC_KHZ=N to set it, =off to drop it)
-#   --accel tcg|kvm      default tcg, or $EMU_ACCEL; kvm failed on nested-PVM hosts (EMULATOR.md §6.4)
+#   --accel tcg|kvm      default tcg, or $EMU_ACCEL; kvm failed on nested-PVM hosts (qemu-nitro-enclave.md §6.4)
 #   --work DIR           where the sockets go (default: a fresh temp dir); the host side of guest vsock is
 #                        the Unix socket DIR/vm.vsock (send "CONNECT <port>\n", expect "OK ...")
-#   --retries N          re-boot up to N times when a boot hangs before init runs (default 1; §12: ~7 %)
+#   --retries N          re-boot up to N times when a boot hangs before init runs (default 1; ~7 % of boots
+#                        hang, qemu-nitro-enclave.md §9)
 #   -- CLIENT...         run this host command while the enclave runs, with EMU_VSOCK_UDS set to the Unix
 #                        socket; its failure fails the boot. When it succeeds and the enclave has not powered
 #                        off EMU_GRACE_SECONDS (10) later, the enclave is stopped and the boot counts as passed.
@@ -52,7 +53,7 @@ case "$ACCEL" in tcg) ACCEL_ARGS=(-accel tcg -cpu max) ;; kvm) ACCEL_ARGS=(-acce
 
 # Under TCG the guest reads the host's TSC. On a loaded host the kernel's PIT calibration fails, the TSC is
 # marked unstable and boot hangs waiting for a timer tick; giving the frequency avoids the calibration.
-# The text goes through -append, which is not measured (EMULATOR.md §2.3).
+# The text goes through -append, which is not measured (qemu-nitro-enclave.md §2.3).
 FULL_APPEND="$APPEND"
 if [ "$ACCEL" = tcg ] && [ "${EMU_TSC_KHZ:-auto}" != off ]; then
   khz="${EMU_TSC_KHZ:-auto}"

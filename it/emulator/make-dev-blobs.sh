@@ -4,11 +4,11 @@
 #
 # Usage: it/emulator/make-dev-blobs.sh OUTDIR
 # Writes OUTDIR/{bzImage,bzImage.config,cmdline,init,nsm.ko} — the layout of nitro-cli's blobs directory
-# (EIF.md §10.1), usable as build-eif's blobs directory — plus OUTDIR/SOURCES (provenance, not a blob).
+# (docs/spec/eif-format.md §9.1), usable as build-eif's blobs directory — plus OUTDIR/SOURCES (provenance, not a blob).
 #   bzImage, bzImage.config  Debian bookworm-backports kernel (pinned version and SHA-256 below)
 #   nsm.ko                   that kernel's nsm driver, decompressed
 #   init                     static C init (init/init.c) with virtio_mmio and the vsock modules embedded
-#   cmdline                  console=ttyS0 ... (EMULATOR.md §6.2, plus nokaslr)
+#   cmdline                  console=ttyS0 ... (docs/spec/qemu-nitro-enclave.md §6.2, plus nokaslr)
 # Same inputs give the same bytes; all files get mode 0644 (init 0755) and mtime SOURCE_DATE_EPOCH (default 0).
 # Env: DEV_KERNEL_PKG / DEV_KERNEL_VERSION / DEV_KERNEL_SHA256 to use another kernel package.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -24,7 +24,7 @@ EPOCH="${SOURCE_DATE_EPOCH:-0}"
 
 apt_install gcc libc6-dev xz-utils binutils
 
-# 1. The kernel .deb, cached with its SHA-256 (backports renames the package on updates: EMULATOR.md §4.1).
+# 1. The kernel .deb, cached with its SHA-256 (backports renames the package on updates: qemu-nitro-enclave.md §4.1).
 debdir="$ATTESTED_CACHE/debs"; mkdir -p "$debdir"
 deb="$debdir/${KPKG}_${KVER_DEB//:/%3a}_amd64.deb"
 if [ ! -f "$deb" ] || [ "$(sha256sum "$deb" | cut -d' ' -f1)" != "$KSHA" ]; then

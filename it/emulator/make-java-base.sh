@@ -10,7 +10,7 @@
 # Image: /usr/lib/jvm/java-25 (runtime), /usr/bin/java -> that java (AWS's init looks commands up in
 #        /sbin:/usr/sbin:/bin:/usr/bin), /usr/lib/x86_64-linux-gnu/<libs>, /lib64/ld-linux-x86-64.so.2,
 #        /lib -> usr/lib, /etc/passwd + /etc/group (root), /tmp; Env PATH and JAVA_HOME; no Cmd/Entrypoint
-#        (nitro-cli would run a base Cmd instead of the application's Entrypoint, EIF.md §10.2).
+#        (nitro-cli would run a base Cmd instead of the application's Entrypoint, docs/spec/eif-format.md §9.2).
 # Determinism: sorted entries, mtime SOURCE_DATE_EPOCH, uid/gid 0, modes 0755 (dirs, executables) or 0644.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds qemu-system-x86_64 with the `nitro-enclave` machine from Debian bookworm-backports' QEMU source
-# (EMULATOR.md §3) and fetches the vhost-device-vsock backend from sid (§5.2). Both are cached under
-# $ATTESTED_CACHE; a cache hit only re-checks the runtime packages and the `-M help` line.
+# (docs/spec/qemu-nitro-enclave.md §3) and fetches the vhost-device-vsock backend from sid (§5.2). Both are
+# cached under $ATTESTED_CACHE; a cache hit only re-checks the runtime packages and the `-M help` line.
 #
 # Usage: it/emulator/qemu-build.sh            prints the QEMU binary path on stdout (last line)
 # Env:   QEMU_BUILD_JOBS (default nproc), QEMU_BUILD_TIMEOUT seconds (default 2400)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# Pinned inputs (EMULATOR.md §3.1, §5.2). The .orig tarball hash is re-checked against the signed Sources index.
+# Pinned inputs (qemu-nitro-enclave.md §3.1, §5.2). The .orig tarball hash is re-checked against the signed
+# Sources index.
 QEMU_SRC_VERSION="1:10.0.2+ds-2+deb13u1~bpo12+1"
 QEMU_ORIG="qemu_10.0.2+ds.orig.tar.xz"
 QEMU_ORIG_SHA256="0901da33844a331bf8b3602b9c1fbd178e60b737c8e3ade678255bd090c9b9f1"
@@ -18,7 +19,7 @@ VSOCK_PKG="vhost-device-vsock"
 VSOCK_VERSION="0.3.0-2"
 VSOCK_SHA256="fd36382419cc174f00d9b1691486b581e13e8c1168dc339b86b2a65180a29ce7"   # the .deb, first fetched 2026-11-22
 
-# The runtime needs of the binary (§3.5): libraries and firmware.
+# The runtime needs of the binary (qemu-nitro-enclave.md §3.5): libraries and firmware.
 install_runtime() {
   apt_install libcbor0.8 libfdt1 libgnutls30 libglib2.0-0 zlib1g libpixman-1-0
   apt_install -t bookworm-backports qemu-system-data seabios
@@ -51,7 +52,7 @@ build_qemu() {
   if [ ! -f "$tarball" ] || [ "$(sha256sum "$tarball" | cut -d' ' -f1)" != "$QEMU_ORIG_SHA256" ]; then
     log "downloading $QEMU_ORIG"
     local dl; dl="$(mktemp -d "$ATTESTED_CACHE/src/dl.XXXXXX")"
-    # The .dsc/.debian.tar.xz may 404 (§3.1): ignore the status, check the tarball.
+    # The .dsc/.debian.tar.xz may 404 (qemu-nitro-enclave.md §3.1): ignore the status, check the tarball.
     (cd "$dl" && timeout 600 apt-get "${APT_OPTS[@]}" source --download-only "qemu=$QEMU_SRC_VERSION" >&2) || true
     [ -f "$dl/$QEMU_ORIG" ] || die "apt-get source did not fetch $QEMU_ORIG"
     sha256_check "$dl/$QEMU_ORIG" "$QEMU_ORIG_SHA256"
@@ -61,7 +62,8 @@ build_qemu() {
   rm -rf "$work"; mkdir -p "$work/qemu"
   log "extracting QEMU source"
   tar -xJf "$tarball" -C "$work/qemu" --strip-components=1
-  # §3.3: the +ds tarball lacks the edk2 images meson wants to unpack; empty bzip2 streams stand in.
+  # qemu-nitro-enclave.md §3.3: the +ds tarball lacks the edk2 images meson wants to unpack; empty bzip2 streams
+  # stand in.
   local n
   for n in aarch64-code arm-code arm-vars riscv-code riscv-vars i386-code i386-secure-code i386-vars \
            x86_64-code x86_64-secure-code loongarch64-code loongarch64-vars; do

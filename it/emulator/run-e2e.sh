@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end emulator test (issue 7 §4): boots EIFs built by the project's own builder in QEMU's nitro-enclave
+# End-to-end emulator test: boots EIFs built by the project's own builder in QEMU's nitro-enclave
 # machine and checks, on the host, the attestation documents the enclave produced through the real kernel
 # driver. From a fresh Debian 12 machine (root or sudo; JDK 25 at $JAVA_HOME); exits non-zero on any failure.
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The sample enclave in the emulator (issue 7 §4): build-eif (native mode, development blobs, the jlink'ed
+# The sample enclave in the emulator: build-eif (native mode, development blobs, the jlink'ed
 # Java base image) builds the sample enclave's EIF; the harness boots it; the parent side connects over the
 # vsock backend's Unix socket, sends a fresh nonce and checks the attestation document the enclave obtained
 # from /dev/nsm through FfmNsm: PCR0/1/2 = pcr-manifest.json, nonce echoed, public key bound, locked PCRs
@@ -36,7 +36,7 @@ step "build-eif (native, development blobs, base tar://java-base.tar) through th
 EIF="$(ls "$ART"/sample/*.eif | head -1)"
 [ -f "$EIF" ] && [ -f "$ART/sample/pcr-manifest.json" ] || die "build-eif wrote no EIF/manifest into $ART/sample"
 size_mb=$(( $(stat -c %s "$EIF") / 1048576 ))
-mem=$(( size_mb * 4 > 768 ? size_mb * 4 : 768 ))   # nitro-cli's floor is 4 x the EIF size (EMULATOR.md §6.5)
+mem=$(( size_mb * 4 > 768 ? size_mb * 4 : 768 ))   # nitro-cli's floor is 4 x the EIF size (docs/spec/qemu-nitro-enclave.md §6.5)
 step "boot $(basename "$EIF") (${size_mb} MB, -m ${mem}M)"
 rc=0
 ROLE="arn:aws:iam::123456789012:role/ci"; PARENT="i-0123456789abcdef0"

@@ -2,7 +2,7 @@
  * Development init for the emulated Nitro Enclave (QEMU -M nitro-enclave) — DEVELOPMENT AND CI ONLY.
  *
  * It reproduces what AWS's init (aws-nitro-enclaves-sdk-bootstrap init/init.c) does for an application
- * (EMULATOR.md §7.2), with two differences that the Debian 6.12 kernel requires:
+ * (docs/spec/qemu-nitro-enclave.md §7.2), with two differences that the Debian 6.12 kernel requires:
  *   - it loads virtio_mmio.ko (every device of the machine sits on virtio-mmio) and the vsock modules
  *     (vsock.ko, vmw_vsock_virtio_transport_common.ko, vmw_vsock_virtio_transport.ko); these are embedded
  *     in this binary (modules.S), so the bootstrap ramdisk keeps nitro-cli's layout: dev/, init, nsm.ko;
@@ -10,7 +10,7 @@
  * It prints "INIT: run <cmd[0]>" before starting the application and "INIT: exit <status>" when the
  * application exits, then powers off.
  *
- * Steps (numbers as in EMULATOR.md §7.2):
+ * Steps (numbers as in qemu-nitro-enclave.md §7.2):
  *  1 block all signals; 2 devtmpfs on /dev, stdio on /dev/console; 3 load modules, /nsm.ko from the
  *  ramdisk root (then deleted), wait for /dev/nsm; 5 read /env and /cmd line by line, delete them;
  *  6 bind /rootfs, move it to /, chroot; 7 mount /dev /proc /run /tmp /dev/shm /dev/pts /sys

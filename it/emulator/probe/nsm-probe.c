@@ -1,8 +1,8 @@
 /*
  * nsm-probe: a tiny static test application for the emulated Nitro Enclave (harness self-test).
  *
- * Calls /dev/nsm with the raw ioctl (0xC0200A00, 12 288-byte response buffer, NSM.md §3) and prints each
- * response as one hex line on the console:
+ * Calls /dev/nsm with the raw ioctl (0xC0200A00, 12 288-byte response buffer,
+ * docs/spec/nsm-protocol.md §2.2, §2.4) and prints each response as one hex line on the console:
  *   NSM-DESCRIBE <hex of the DescribeNSM response>
  *   NSM-ATTEST <hex of the Attestation response>      (user_data "emu-probe", nonce from the kernel
  *                                                     command line "emu.nonce=<hex>", public_key null)

@@ -19,7 +19,7 @@ public final class AttestationException extends RuntimeException {
         /** The protected header names an algorithm other than ES384 (-35). */
         UNSUPPORTED_ALGORITHM("Only ES384 documents from the Nitro Secure Module are accepted; emulator documents (alg -1) can only be read with UnverifiedDocument."),
         /** The payload does not follow the attestation document schema. */
-        SCHEMA_VIOLATION("The payload does not follow the Nitro attestation document schema (ATTESTATION.md §5)."),
+        SCHEMA_VIOLATION("The payload does not follow the Nitro attestation document schema (docs/spec/attestation-document.md §3)."),
         /** The chain does not end at a trusted root. */
         UNTRUSTED_ROOT("The document was not issued under the configured root; use the AWS Nitro Enclaves Root-G1 (default) or pass the right root certificate."),
         /** Path validation failed: signatures, names, basicConstraints, pathLen, keyUsage or key types. */

@@ -32,10 +32,10 @@ import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * Verifies Nitro Enclaves attestation documents (ATTESTATION.md §10): framing and schema, the certificate path
- * leaf → cabundle (reversed) → pinned trust anchor at the verification instant, the ES384 COSE signature,
- * freshness, debug mode and the caller's {@link Expectations}. It returns a {@link VerifiedAttestation} or throws
- * one {@link AttestationException}; it never returns a partial result.
+ * Verifies Nitro Enclaves attestation documents (docs/spec/attestation-document.md §9): framing and schema, the
+ * certificate path leaf → cabundle (reversed) → pinned trust anchor at the verification instant, the ES384 COSE
+ * signature, freshness, debug mode and the caller's {@link Expectations}. It returns a {@link VerifiedAttestation} or
+ * throws one {@link AttestationException}; it never returns a partial result.
  *
  * <p>Instances are immutable apart from a bounded cache and safe to share between threads. Intermediate chains
  * are validated with the JDK's PKIX validator the first time their exact bytes are seen; afterwards a document
@@ -274,7 +274,7 @@ public final class AttestationVerifier {
         }
     }
 
-    /** The leaf checks that depend only on the leaf itself (ATTESTATION.md §10 step 7). */
+    /** The leaf checks that depend only on the leaf itself (attestation-document.md §9 step 7). */
     private static String leafProfileProblem(X509Certificate c) {
         if (!ECDSA_WITH_SHA384.equals(c.getSigAlgOID())) {
             return "expected the leaf signed with ecdsa-with-SHA384, found " + c.getSigAlgName() + ".";

@@ -22,7 +22,7 @@ import java.util.TreeMap;
  * decision on it — {@link AttestationVerifier} returns a {@link VerifiedAttestation} for that.
  */
 public final class UnverifiedDocument {
-    /** Largest payload accepted (ATTESTATION.md §5.2). */
+    /** Largest payload accepted (docs/spec/attestation-document.md §3.2). */
     public static final int MAX_PAYLOAD = 16384;
     /** Largest document accepted: payload plus framing and a signature, with room for non-shortest heads. */
     public static final int MAX_DOCUMENT = MAX_PAYLOAD + 1024;
@@ -290,7 +290,7 @@ public final class UnverifiedDocument {
         return Optional.ofNullable(pcrs.get(index));
     }
 
-    /** True when PCR0, PCR1 and PCR2 are all zero (ATTESTATION.md §8). */
+    /** True when PCR0, PCR1 and PCR2 are all zero (attestation-document.md §7). */
     public boolean isDebugMode() {
         for (int i = 0; i <= 2; i++) {
             Pcr p = pcrs.get(i);

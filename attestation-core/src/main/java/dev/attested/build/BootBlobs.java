@@ -32,8 +32,8 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
- * The nitro-cli boot blobs of one architecture (EIF.md §10.1): kernel ({@code bzImage} or {@code Image}), its
- * config ({@code <kernel>.config}), {@code cmdline}, {@code init} and {@code nsm.ko}.
+ * The nitro-cli boot blobs of one architecture (docs/spec/eif-format.md §9.1): kernel ({@code bzImage} or
+ * {@code Image}), its config ({@code <kernel>.config}), {@code cmdline}, {@code init} and {@code nsm.ko}.
  *
  * @param directory    where they are
  * @param arch         decided by which kernel file is present

@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs {@code nitro-cli build-enclave} (EIF.md §9.1) and reads its measurements. Errors come back with
+ * Runs {@code nitro-cli build-enclave} (docs/spec/eif-format.md §8.1) and reads its measurements. Errors come back with
  * nitro-cli's own code ({@code [ E48 ] …}, exit status 48) in the message.
  *
  * @param executable  the nitro-cli command (a path, or a name looked up on {@code PATH})

@@ -174,7 +174,8 @@ public final class CoseSign1 {
 
     /**
      * Signs {@code payload} as an untagged ES384 COSE_Sign1 with protected header {@code {1: -35}} and an empty
-     * unprotected map — the form of Nitro attestation documents and of the EIF signature section (EIF.md §7.2).
+     * unprotected map — the form of Nitro attestation documents and of the EIF signature section
+     * (docs/spec/eif-format.md §6.2).
      */
     public static byte[] signEs384(byte[] payload, PrivateKey key) {
         return sign(ES384_PROTECTED, payload, key).encode(false);

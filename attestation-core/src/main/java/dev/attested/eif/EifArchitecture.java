@@ -1,6 +1,6 @@
 package dev.attested.eif;
 
-/** The CPU architecture recorded in bit 0 of the EIF header flags (EIF.md §2.1). */
+/** The CPU architecture recorded in bit 0 of the EIF header flags (docs/spec/eif-format.md §2.1). */
 public enum EifArchitecture {
     /** Flag 0: x86_64 ({@code bzImage} kernel). */
     X86_64(0, "bzImage", "amd64"),

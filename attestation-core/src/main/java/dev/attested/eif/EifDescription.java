@@ -19,8 +19,8 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 
 /**
- * The JSON {@code nitro-cli describe-eif} prints (EIF.md §9.2): same field names, same order, pretty-printed with a
- * two-space indent.
+ * The JSON {@code nitro-cli describe-eif} prints (docs/spec/eif-format.md §8.2): same field names, same order,
+ * pretty-printed with a two-space indent.
  */
 public final class EifDescription {
     private static final Map<String, String> OPENSSL_LONG_NAMES = Map.ofEntries(

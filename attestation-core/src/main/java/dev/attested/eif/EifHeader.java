@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The 548-byte EIF file header (EIF.md §2.1). Offsets point at section <em>headers</em>; sizes count section
- * <em>data</em> only.
+ * The 548-byte EIF file header (docs/spec/eif-format.md §2.1). Offsets point at section <em>headers</em>; sizes count
+ * section <em>data</em> only.
  */
 public record EifHeader(int version, EifArchitecture architecture, long defaultMemory, long defaultCpus,
                         List<Long> sectionOffsets, List<Long> sectionSizes, long crc32) {

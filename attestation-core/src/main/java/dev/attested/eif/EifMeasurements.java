@@ -8,8 +8,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The PCRs an EIF determines (EIF.md §6): PCR0 image, PCR1 kernel + bootstrap ramdisk, PCR2 application ramdisks,
- * and PCR8 (signing certificate) for signed images.
+ * The PCRs an EIF determines (docs/spec/eif-format.md §5): PCR0 image, PCR1 kernel + bootstrap ramdisk, PCR2
+ * application ramdisks, and PCR8 (signing certificate) for signed images.
  */
 public record EifMeasurements(Pcr pcr0, Pcr pcr1, Pcr pcr2, Optional<Pcr> pcr8) {
     /** The {@code HashAlgorithm} string nitro-cli ≤ 1.4 prints; not an identifier, never parsed. */

@@ -11,8 +11,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 
 /**
- * The metadata section of a version-4 EIF (EIF.md §4.3). Not measured by any PCR but covered by the CRC, so
- * it decides byte identity: the build time is an input (e.g. {@code project.build.outputTimestamp}), never the
+ * The metadata section of a version-4 EIF (docs/spec/eif-format.md §3.3). Not measured by any PCR but covered by the
+ * CRC, so it decides byte identity: the build time is an input (e.g. {@code project.build.outputTimestamp}), never the
  * wall clock.
  *
  * @param dockerInfo     free-form JSON ({@code null} → JSON null, as eif_build writes)

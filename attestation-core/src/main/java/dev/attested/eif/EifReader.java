@@ -24,9 +24,9 @@ import java.util.Optional;
 import java.util.zip.CRC32;
 
 /**
- * Reads an EIF strictly (EIF.md §2, §5, §8) and measures it in one streaming pass: the header and its tables are
- * checked against the file length and against the section walk before any section is read, no length from the
- * file sizes an allocation beyond fixed limits, and every byte after the CRC field is checksummed while PCR0/1/2
+ * Reads an EIF strictly (docs/spec/eif-format.md §2, §4, §7) and measures it in one streaming pass: the header and its
+ * tables are checked against the file length and against the section walk before any section is read, no length from
+ * the file sizes an allocation beyond fixed limits, and every byte after the CRC field is checksummed while PCR0/1/2
  * are computed (PCR2 on a second thread).
  *
  * <p>Accepted structure: version 4, flags = architecture bit only, sections back to back from offset 548 up to

@@ -1,6 +1,6 @@
 package dev.attested.eif;
 
-/** Section types of an EIF (EIF.md §2.2); 0 and values ≥ 6 are invalid. */
+/** Section types of an EIF (docs/spec/eif-format.md §2.2); 0 and values ≥ 6 are invalid. */
 public enum EifSectionType {
     KERNEL(1),
     CMDLINE(2),

@@ -36,9 +36,9 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /**
- * Signs PCR0 of an EIF the way nitro-cli does (EIF.md §7): a P-384 key and its X.509 certificate, a COSE_Sign1
- * (ES384) over the serde_cbor encoding of {@code PcrInfo{register_index: 0, register_value: PCR0}}, stored with the
- * certificate's PEM text in the signature section; PCR8 is the measurement of the certificate's DER.
+ * Signs PCR0 of an EIF the way nitro-cli does (docs/spec/eif-format.md §6): a P-384 key and its X.509 certificate, a
+ * COSE_Sign1 (ES384) over the serde_cbor encoding of {@code PcrInfo{register_index: 0, register_value: PCR0}}, stored
+ * with the certificate's PEM text in the signature section; PCR8 is the measurement of the certificate's DER.
  *
  * <p>ECDSA here is deterministic (RFC 6979 nonces), so signing the same image with the same key gives the same
  * bytes — signed EIFs stay reproducible.
@@ -186,7 +186,7 @@ public final class EifSigner {
 
     /**
      * serde_cbor's encoding of {@code PcrInfo{register_index, register_value}}: a map of two text keys, the value
-     * as an array of one uint per byte (not a byte string, EIF.md §7.1).
+     * as an array of one uint per byte (not a byte string, eif-format.md §6.1).
      */
     public static byte[] pcrInfo(int registerIndex, byte[] registerValue) {
         CborWriter w = new CborWriter(32 + registerValue.length * 2)
@@ -194,7 +194,7 @@ public final class EifSigner {
         return uintArray(w, registerValue).toByteArray();
     }
 
-    /** The signature section: {@code [{signing_certificate: [uint…], signature: [uint…]}]} (EIF.md §7.3). */
+    /** The signature section: {@code [{signing_certificate: [uint…], signature: [uint…]}]} (eif-format.md §6.3). */
     public static byte[] signatureSection(byte[] certificateFileBytes, byte[] coseSign1) {
         CborWriter w = new CborWriter(16 + 2 * (certificateFileBytes.length + coseSign1.length))
                 .startArray(1).startMap(2).text("signing_certificate");

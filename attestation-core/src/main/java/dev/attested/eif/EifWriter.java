@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes a version-4 EIF the way nitro-cli and eif_build lay it out (EIF.md §3): kernel, cmdline, metadata,
- * the ramdisks in the given order, and an optional signature section; CRC32 over the header and every section.
+ * Writes a version-4 EIF the way nitro-cli and eif_build lay it out (docs/spec/eif-format.md §2.3): kernel, cmdline,
+ * metadata, the ramdisks in the given order, and an optional signature section; CRC32 over the header and every
+ * section.
  *
  * <p>Inputs stream from files in fixed-size chunks, so memory does not grow with the image. The PCRs are
  * measured while the bytes are written (PCR2 on a second thread), and the result lands under its final name

@@ -20,11 +20,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns PCR manifests into the key policy shape KMS.md §8 recommends: the account root narrowed so it cannot
- * obtain plaintext around the attestation condition, key administrators without Decrypt/ReEncrypt/CreateGrant,
- * one attested Allow per accepted release (values of different releases never share a statement), optional
- * producers, and optionally one Deny guard rail per pinned condition key. Values are lower-case 96-hex under
- * {@code StringEqualsIgnoreCase}. Statements come from {@link PolicyTemplates}; the output is deterministic.
+ * Turns PCR manifests into the key policy shape docs/spec/kms-attestation.md §7 recommends: the account root narrowed
+ * so it cannot obtain plaintext around the attestation condition, key administrators without
+ * Decrypt/ReEncrypt/CreateGrant, one attested Allow per accepted release (values of different releases never share a
+ * statement), optional producers, and optionally one Deny guard rail per pinned condition key. Values are lower-case
+ * 96-hex under {@code StringEqualsIgnoreCase}. Statements come from {@link PolicyTemplates}; the output is
+ * deterministic.
  */
 public final class KeyPolicyGenerator {
     private static final Pattern ROLE_ARN = Pattern.compile("arn:(aws|aws-cn|aws-us-gov):iam::(\\d{12}):role/(?:[\\x21-\\x7e]*/)?[\\w+=,.@-]{1,64}");
@@ -328,7 +329,7 @@ public final class KeyPolicyGenerator {
             return this;
         }
 
-        /** Attested actions; each must accept a Recipient (KMS.md §3.1). Default {@code kms:Decrypt}. */
+        /** Attested actions; each must accept a Recipient (kms-attestation.md §3.1). Default {@code kms:Decrypt}. */
         public Builder actions(List<String> actions) {
             if (actions.isEmpty()) {
                 throw input("no attested action; use one or more of " + RecipientAttestation.ACTIONS + ".");

@@ -12,8 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Checks a key policy for every construct that lets a principal obtain plaintext without a valid attestation of
- * the intended code, and for the mistakes that make an attestation condition never match (KMS.md §8 generator
- * rules, §9 common mistakes). Works on generated and hand-written policies alike.
+ * the intended code, and for the mistakes that make an attestation condition never match
+ * (docs/spec/kms-attestation.md §7.3 generator rules, §8 common mistakes). Works on generated and hand-written policies
+ * alike.
  *
  * <p>The linter fails closed: a statement counts as attested only when one of its conditions is false for a
  * request without an attestation document, and as pinning code only when it compares ImageSha384/PCR0, PCR8, or

@@ -1,8 +1,8 @@
 package dev.attested.kms;
 
 /**
- * The linter's rules, one per known key-policy mistake (KMS.md §8–9) and per construct that lets a principal
- * obtain plaintext without a valid attestation of the intended code. Ids are stable.
+ * The linter's rules, one per known key-policy mistake (docs/spec/kms-attestation.md §7–§8) and per construct that lets
+ * a principal obtain plaintext without a valid attestation of the intended code. Ids are stable.
  */
 public enum LintRule {
     ROOT_PLAINTEXT("KMS-ROOT-PLAINTEXT", Severity.ERROR,

@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** Which measurements the attested statement pins (KMS.md §6). */
+/** Which measurements the attested statement pins (docs/spec/kms-attestation.md §6.1). */
 public enum MeasurementPin {
     /** One exact image: {@code ImageSha384} (= PCR0), PCR1, PCR2 from the PCR manifest. The default. */
     IMAGE,

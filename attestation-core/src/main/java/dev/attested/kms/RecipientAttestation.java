@@ -6,7 +6,10 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The {@code kms:RecipientAttestation:*} condition keys and the operations that accept a {@code Recipient} (KMS.md §2–3). */
+/**
+ * The {@code kms:RecipientAttestation:*} condition keys and the operations that accept a {@code Recipient}
+ * (docs/spec/kms-attestation.md §3–§4).
+ */
 public final class RecipientAttestation {
     /** Condition key prefix. */
     public static final String PREFIX = "kms:RecipientAttestation:";

@@ -43,7 +43,7 @@ import org.bouncycastle.operator.jcajce.JceAsymmetricKeyWrapper;
 
 /**
  * KMS {@code CiphertextForRecipient}: a BER CMS EnvelopedData with one RSAES-OAEP (SHA-256, MGF1-SHA-256, empty
- * label) key-transport recipient and AES-256-CBC content (KMS.md §4).
+ * label) key-transport recipient and AES-256-CBC content (docs/spec/kms-attestation.md §5).
  *
  * <p>{@link #decrypt} checks the exact structure KMS sends before using any key material, unwraps the content
  * key with explicit OAEP parameters (the JDK's transformation names alone would use SHA-1 for MGF1) and

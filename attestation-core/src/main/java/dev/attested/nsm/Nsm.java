@@ -40,7 +40,8 @@ public interface Nsm {
 
     /**
      * A signed attestation document (COSE_Sign1 bytes) carrying the given fields; {@code null} = absent. Each
-     * field is capped at 1024 bytes (NSM.md §12) so the document passes every verifier that follows the spec.
+     * field is capped at 1024 bytes (docs/spec/nsm-protocol.md §7) so the document passes every verifier that follows
+     * the spec.
      */
     default byte[] attestation(byte[] userData, byte[] nonce, byte[] publicKey) {
         checkField("user_data", userData);
@@ -86,7 +87,7 @@ public interface Nsm {
         if (value != null && value.length > NsmRequest.MAX_ATTESTATION_FIELD) {
             throw new NsmException(NsmException.Code.FIELD_TOO_LARGE, name + " is " + value.length
                     + " bytes; attestation fields are capped at "
-                    + NsmRequest.MAX_ATTESTATION_FIELD + " bytes (NSM.md §12). Put a digest of larger data in the field.");
+                    + NsmRequest.MAX_ATTESTATION_FIELD + " bytes (docs/spec/nsm-protocol.md §7). Put a digest of larger data in the field.");
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * CBOR encoding of NSM requests and responses (NSM.md §5–§7).
+ * CBOR encoding of NSM requests and responses (docs/spec/nsm-protocol.md §3.1–§3.3).
  *
  * <p>Requests are encoded exactly as AWS's library does (text string for field-less requests, otherwise a
  * 1-entry map with a definite inner map in the documented key order, {@code null} for absent fields). Responses
@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * device side ({@link #decodeRequest}, {@link #encodeResponse}) is what {@link NsmSimulator} speaks.
  */
 public final class NsmCodec {
-    /** Largest answer the driver hands back ({@code NSM_RESPONSE_MAX_SIZE}, NSM.md §3). */
+    /** Largest answer the driver hands back ({@code NSM_RESPONSE_MAX_SIZE}, nsm-protocol.md §2.4). */
     public static final int MAX_RESPONSE_SIZE = 12288;
     private static final int MAX_DEPTH = 4;
 
@@ -51,7 +51,8 @@ public final class NsmCodec {
 
     /**
      * Decodes the device's answer. An {@code {"Error": name}} answer becomes {@link NsmResponse.Error} (not an
-     * exception); bytes that are not one of the shapes of NSM.md §7 throw {@link NsmException.Code#MALFORMED_RESPONSE}.
+     * exception); bytes that are not one of the shapes of nsm-protocol.md §3.3 throw
+     * {@link NsmException.Code#MALFORMED_RESPONSE}.
      */
     public static NsmResponse decodeResponse(byte[] bytes) {
         CborValue root = decode(bytes, NsmException.Code.MALFORMED_RESPONSE, "response");
@@ -147,7 +148,7 @@ public final class NsmCodec {
         };
     }
 
-    /** The response bytes in AWS's library field order (NSM.md §7, §10). */
+    /** The response bytes in AWS's library field order (nsm-protocol.md §3.3, §5). */
     public static byte[] encodeResponse(NsmResponse response) {
         CborWriter w = new CborWriter(256);
         if (response instanceof NsmResponse.LockPcr || response instanceof NsmResponse.LockPcrs) {

@@ -1,6 +1,6 @@
 package dev.attested.nsm;
 
-/** The error names the NSM sends as {@code {"Error": "<name>"}} (NSM.md §8). */
+/** The error names the NSM sends as {@code {"Error": "<name>"}} (docs/spec/nsm-protocol.md §3.4). */
 public enum NsmErrorCode {
     INVALID_ARGUMENT("InvalidArgument"),
     INVALID_INDEX("InvalidIndex"),

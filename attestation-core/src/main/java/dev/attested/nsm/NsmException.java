@@ -12,13 +12,16 @@ public final class NsmException extends RuntimeException {
     public enum Code {
         /** The module answered {@code {"Error": name}}; see {@link #deviceError()} and {@link #deviceErrorName()}. */
         DEVICE_ERROR,
-        /** The answer is not CBOR of the shapes in NSM.md §7. */
+        /** The answer is not CBOR of the shapes in docs/spec/nsm-protocol.md §3.3. */
         MALFORMED_RESPONSE,
         /** A well-formed answer of the wrong kind for the request. */
         UNEXPECTED_RESPONSE,
         /** The encoded request exceeds 4096 bytes, or the driver said {@code EMSGSIZE}. */
         REQUEST_TOO_LARGE,
-        /** An attestation field (user_data, nonce, public_key) exceeds 1024 bytes (NSM.md §12); nothing was sent. */
+        /**
+         * An attestation field (user_data, nonce, public_key) exceeds 1024 bytes (nsm-protocol.md §7); nothing was
+         * sent.
+         */
         FIELD_TOO_LARGE,
         /** The device reported more response bytes than the 12288-byte buffer holds. */
         RESPONSE_TOO_LARGE,

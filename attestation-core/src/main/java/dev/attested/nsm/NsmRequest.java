@@ -3,16 +3,16 @@ package dev.attested.nsm;
 import java.util.Arrays;
 
 /**
- * The seven requests the Nitro Secure Module understands (NSM.md §6). Byte arrays are copied on the way in
- * and out, so a request cannot change after it has been built.
+ * The seven requests the Nitro Secure Module understands (docs/spec/nsm-protocol.md §3.2). Byte arrays are copied on
+ * the way in and out, so a request cannot change after it has been built.
  */
 public sealed interface NsmRequest {
 
-    /** Largest request the driver accepts (NSM.md §3, {@code NSM_REQUEST_MAX_SIZE}). */
+    /** Largest request the driver accepts (nsm-protocol.md §2.4, {@code NSM_REQUEST_MAX_SIZE}). */
     int MAX_ENCODED_SIZE = 4096;
-    /** Number of PCRs of the device (NSM.md §9.1). */
+    /** Number of PCRs of the device (nsm-protocol.md §4.1). */
     int MAX_PCRS = 32;
-    /** Per-field cap for attestation inputs that every spec-following verifier accepts (NSM.md §12). */
+    /** Per-field cap for attestation inputs that every spec-following verifier accepts (nsm-protocol.md §7). */
     int MAX_ATTESTATION_FIELD = 1024;
 
     /** The wire name of the request ({@code "DescribePCR"}, …). */

@@ -5,7 +5,7 @@ import java.util.Collections;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
-/** What the Nitro Secure Module answers (NSM.md §7). Byte arrays are copied in and out. */
+/** What the Nitro Secure Module answers (docs/spec/nsm-protocol.md §3.3). Byte arrays are copied in and out. */
 public sealed interface NsmResponse {
 
     /** The wire name of the response ({@code "DescribePCR"}, …, {@code "Error"}). */
@@ -91,7 +91,7 @@ public sealed interface NsmResponse {
         }
     }
 
-    /** Module description (NSM.md §10). */
+    /** Module description (nsm-protocol.md §5). */
     record DescribeNsm(int versionMajor, int versionMinor, int versionPatch, String moduleId, int maxPcrs,
             SortedSet<Integer> lockedPcrs, String digest) implements NsmResponse {
         public DescribeNsm {

@@ -17,11 +17,11 @@ import java.util.TreeSet;
 
 /**
  * A Nitro Secure Module in memory, for development and tests: 32 SHA-384 PCRs with PCR0..15 locked at boot,
- * extend and lock semantics of NSM.md §9, attestation documents signed by a {@link SimulatedNitroPki}, and
- * {@code GetRandom}. {@link #handle(byte[])} answers raw request bytes exactly as the device protocol does, so a
- * transport-level client (the FFM one) can be tested against it.
+ * extend and lock semantics of docs/spec/nsm-protocol.md §4, attestation documents signed by a
+ * {@link SimulatedNitroPki}, and {@code GetRandom}. {@link #handle(byte[])} answers raw request bytes exactly as the
+ * device protocol does, so a transport-level client (the FFM one) can be tested against it.
  *
- * <p>Error names follow QEMU's emulator where AWS documents none (NSM.md §9.3): {@code ReadOnlyIndex} for
+ * <p>Error names follow QEMU's emulator where AWS documents none (nsm-protocol.md §4.3): {@code ReadOnlyIndex} for
  * extend/lock of a locked PCR, {@code InvalidIndex} for an index or range beyond 32.
  *
  * <p>Documents carry every locked PCR (normally 0..15). They are signed by a simulated PKI, never by AWS: a

@@ -14,7 +14,7 @@ import java.util.Locale;
  *
  * <p>Nitro PCRs start as 48 zero bytes and are only ever <em>extended</em>: {@code new = SHA384(old || data)}.
  * The EIF measurements (PCR0/1/2) and PCR8 extend with the SHA-384 digest of their content; PCR3 and PCR4
- * extend with the raw role ARN / instance id bytes (see {@code shared/spec/KMS.md} §7).
+ * extend with the raw role ARN / instance id bytes (see docs/spec/kms-attestation.md §6.2).
  */
 public final class Pcr {
     /** Length of a SHA-384 PCR in bytes. */
@@ -59,7 +59,10 @@ public final class Pcr {
         }
     }
 
-    /** {@code SHA384(0^48 || SHA384(content))}: the EIF measurement of one content stream (EIF.md §6.1). */
+    /**
+     * {@code SHA384(0^48 || SHA384(content))}: the EIF measurement of one content stream
+     * (docs/spec/eif-format.md §5.1).
+     */
     public static Pcr ofContent(byte[] content) {
         return zero().extend(sha384(content));
     }

@@ -17,8 +17,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Issues attestation documents (ATTESTATION.md §2–§5) signed by a {@link SimulatedNitroPki}: untagged ES384
- * COSE_Sign1 over a payload map with the nine keys in AWS's order, {@code null} for absent optional fields.
+ * Issues attestation documents (docs/spec/attestation-document.md §2–§3) signed by a {@link SimulatedNitroPki}:
+ * untagged ES384 COSE_Sign1 over a payload map with the nine keys in AWS's order, {@code null} for absent optional
+ * fields.
  */
 public final class SimulatedAttestationDocument {
     private SimulatedAttestationDocument() {}

@@ -41,8 +41,8 @@ import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECPoint;
 
 /**
- * A test PKI shaped like AWS's Nitro Enclaves PKI (ATTESTATION.md §7.2): a P-384 root, regional, zonal and
- * instance CA and a 3-hour leaf, with the same extensions, criticality and lifetimes. It issues real ES384
+ * A test PKI shaped like AWS's Nitro Enclaves PKI (docs/spec/attestation-document.md §5.2): a P-384 root, regional,
+ * zonal and instance CA and a 3-hour leaf, with the same extensions, criticality and lifetimes. It issues real ES384
  * COSE_Sign1 attestation documents through {@link #documentBuilder()}.
  *
  * <p>Everything is derived from the seed (keys, serials, identifiers, RFC 6979 signatures), so the same seed and

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /**
  * nitro-cli's bootstrap ramdisk (EIF ramdisk 0, measured into PCR1): exactly {@code dev} (directory 0755),
  * {@code init} (0755) and {@code nsm.ko} (0755), all root-owned with linuxkit's default mtime, then the trailer
- * (EIF.md §10.6).
+ * (docs/spec/eif-format.md §9.5.1).
  */
 public final class BootstrapRamdisk {
     private BootstrapRamdisk() {}

@@ -11,7 +11,7 @@ import java.util.zip.CRC32;
 
 /**
  * Streams an SVR4 "newc" cpio archive byte-compatible with the writer linuxkit uses ({@code surma/gocpio}) for
- * nitro-cli's ramdisks (EIF.md §10.5):
+ * nitro-cli's ramdisks (docs/spec/eif-format.md §9.4):
  * <ul>
  * <li>magic {@code 070701}, 13 fields of 8 lower-case hex digits, name + NUL, zero padding to a multiple of 4
  *     counted from the start of the archive, data, padding to 4 again;</li>

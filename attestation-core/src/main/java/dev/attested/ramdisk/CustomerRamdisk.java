@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * nitro-cli's customer ramdisk (EIF ramdisk 1, measured into PCR2), built from an image tarball the way linuxkit
- * builds it from {@code docker export} with the AWS {@code prefix: rootfs/} patch (EIF.md §10.3–§10.6):
+ * builds it from {@code docker export} with the AWS {@code prefix: rootfs/} patch (docs/spec/eif-format.md §9.3–§9.5):
  * <ol>
  * <li>{@code rootfs} (directory 0755);</li>
  * <li>the image filesystem under {@code rootfs/}, with linuxkit's fixups: {@code .dockerenv}, {@code Dockerfile},

@@ -24,8 +24,8 @@ public record ImageConfig(List<String> cmd, List<String> entrypoint, List<String
     }
 
     /**
-     * The command the enclave's init runs, chosen as nitro-cli does (EIF.md §10.2): {@code Cmd} if present —
-     * {@code Entrypoint} is then ignored — else {@code Entrypoint}.
+     * The command the enclave's init runs, chosen as nitro-cli does (docs/spec/eif-format.md §9.2): {@code Cmd} if
+     * present — {@code Entrypoint} is then ignored — else {@code Entrypoint}.
      *
      * @throws RamdiskException {@code IMAGE_NO_COMMAND} when the image has neither
      */

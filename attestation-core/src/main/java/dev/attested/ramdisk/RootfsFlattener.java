@@ -20,9 +20,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 /**
  * Applies image layers in order — whiteouts ({@code .wh.name}) delete, opaque markers ({@code .wh..wh..opq}) hide
  * everything a directory held in lower layers, later entries replace earlier ones, hard links share one file —
- * and then lists the result the way {@code docker create} + {@code docker export} would (EIF.md §10.6): the
- * container's init layer on top ({@code dev/pts}, {@code proc}, {@code etc/hosts}, …), a depth-first walk with
- * children in byte order, directories named with a trailing {@code /}, repeated files as hard links.
+ * and then lists the result the way {@code docker create} + {@code docker export} would
+ * (docs/spec/eif-format.md §9.5.3): the container's init layer on top ({@code dev/pts}, {@code proc},
+ * {@code etc/hosts}, …), a depth-first walk with children in byte order, directories named with a trailing {@code /},
+ * repeated files as hard links.
  *
  * <p>File contents are spooled to one temporary file ({@link Spool}, deleted on {@link #close()}), each with its
  * CRC-32, so that the length and CRC of a ramdisk made from the tree are known before it is written; memory holds

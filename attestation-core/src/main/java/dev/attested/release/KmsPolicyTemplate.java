@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * A key-policy template for a release, used when the project did not run {@code kms-policy}: the recommended
- * shape of {@code shared/spec/KMS.md} §8 with this release's PCR values filled in and the account-specific parts
+ * shape of docs/spec/kms-attestation.md §7 with this release's PCR values filled in and the account-specific parts
  * left as placeholders ({@code ${ACCOUNT_ID}}, {@code ${PARENT_ROLE_ARN}}, {@code ${KEY_ADMIN_ROLE_ARN}}).
  * Run {@code mvn attestation:kms-policy} for a policy for your account that is also linted.
  */

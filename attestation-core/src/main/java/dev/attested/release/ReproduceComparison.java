@@ -26,9 +26,9 @@ import java.util.TreeSet;
  * A published release compared with a rebuild: PCR by PCR, the EIF's SHA-256 and every recorded input, with the
  * input that most probably explains each difference.
  *
- * <p>What each PCR measures (EIF.md §6): PCR1 = kernel ‖ cmdline ‖ bootstrap ramdisk (the boot blobs), PCR2 =
- * the application ramdisk (the image: base image, your classes as compiled by the JDK, dependencies, file
- * times), PCR0 = both, PCR8 = the signing certificate. The EIF file additionally holds unmeasured metadata.
+ * <p>What each PCR measures (docs/spec/eif-format.md §5.2): PCR1 = kernel ‖ cmdline ‖ bootstrap ramdisk (the boot
+ * blobs), PCR2 = the application ramdisk (the image: base image, your classes as compiled by the JDK, dependencies,
+ * file times), PCR0 = both, PCR8 = the signing certificate. The EIF file additionally holds unmeasured metadata.
  *
  * @param pcrs   one entry per PCR index present in either manifest
  * @param eif    the EIF SHA-256 comparison

@@ -18,7 +18,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Mutation test (issue 2 §4): at least 10,000 mutants of real and simulated documents per run — bit flips, byte
+ * Mutation test of the verifier: at least 10,000 mutants of real and simulated documents per run — bit flips, byte
  * changes, truncation, appended bytes, re-framing, length-header inflation, cut and duplicated ranges, field
  * swaps. Oracle: no mutant whose signed bytes (Sig_structure and signature) differ from the original's is
  * accepted, and nothing but {@link AttestationException} escapes the verifier.

@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Every rule of ATTESTATION.md §10 with documents from the simulated Nitro PKI. */
+/** Every rule of docs/spec/attestation-document.md §9 with documents from the simulated Nitro PKI. */
 class AttestationVerifierTest {
     static final Instant START = Instant.parse("2025-06-01T00:00:00Z");
     static final SimulatedNitroPki PKI = SimulatedNitroPki.create(START, 1);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The four genuine AWS documents of shared/fixtures/attestation against the bundled Root-G1. */
+/** The four genuine AWS documents of test-vectors/attestation against the bundled Root-G1. */
 class RealDocumentsTest {
     private static final AttestationVerifier ARCHIVE = AttestationVerifier.builder().atDocumentTime().build();
     private static final Expectations ANY = Expectations.builder().anyImage().build();
@@ -119,7 +119,8 @@ class RealDocumentsTest {
 
     @Test
     void aSelfMadeLeafWithTheGenuineAwsBundleIsRejected() {
-        // The UID2 gap (ATTESTATION.md §13): keep AWS's cabundle, put in an own leaf and sign with its key.
+        // The UID2 gap (docs/spec/attestation-document.md §10.2): keep AWS's cabundle, put in an own leaf and sign
+        // with its key.
         byte[] original = Fixtures.NAUTILUS_HIGH_S.bytes();
         Instant ts = Fixtures.NAUTILUS_HIGH_S.timestamp;
         SimulatedNitroPki attacker = SimulatedNitroPki.create(ts.minusSeconds(60), 9);

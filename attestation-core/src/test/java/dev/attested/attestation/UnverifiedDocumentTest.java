@@ -11,7 +11,10 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class UnverifiedDocumentTest {
-    /** A document shaped like QEMU's nitro-enclave emulation returns it (EMULATOR.md §2.6): alg -1, zero signature. */
+    /**
+     * A document shaped like QEMU's nitro-enclave emulation returns it (docs/spec/qemu-nitro-enclave.md §2.6): alg -1,
+     * zero signature.
+     */
     static byte[] qemuDocument() {
         CborWriter payload = new CborWriter().startMap(9)
                 .text("module_id").text("i-emulated-enc0000000000000001")

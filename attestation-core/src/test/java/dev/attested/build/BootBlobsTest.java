@@ -40,10 +40,10 @@ class BootBlobsTest {
         BootBlobs blobs = BootBlobs.load(FakeBlobs.create(dir));
         assertEquals(EifArchitecture.X86_64, blobs.arch());
         assertEquals(FakeBlobs.CMDLINE, blobs.cmdlineText());
-        assertEquals(119, blobs.cmdlineText().length(), "EIF.md §4.2: the x86_64 cmdline is 119 bytes");
+        assertEquals(119, blobs.cmdlineText().length(), "docs/spec/eif-format.md §3.2: the x86_64 cmdline is 119 bytes");
     }
 
-    /** EIF.md §4.3: line 3 of the config split on space, '/', '-' → tokens 1 and 3. */
+    /** eif-format.md §3.3: line 3 of the config split on space, '/', '-' → tokens 1 and 3. */
     @Test
     void operatingSystemAndKernelVersionComeFromLine3OfTheConfig() throws IOException {
         assertEquals(List.of("Linux", "4.14.256"), BootBlobs.load(FakeBlobs.create(dir)).kernelOsAndVersion());

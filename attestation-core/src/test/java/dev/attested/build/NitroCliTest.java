@@ -30,7 +30,7 @@ class NitroCliTest {
         return new NitroCli(s.toString(), Map.of("NITRO_CLI_BLOBS", "/blobs"), Duration.ofSeconds(30));
     }
 
-    /** EIF.md §9.1: progress on stderr, pretty JSON with Measurements on stdout. */
+    /** docs/spec/eif-format.md §8.1: progress on stderr, pretty JSON with Measurements on stdout. */
     @Test
     void measurementsAreReadFromStdout() throws IOException {
         NitroCli cli = script("echo 'Start building the Enclave Image...' >&2\n"
@@ -51,7 +51,7 @@ class NitroCliTest {
                 + " --name app --version 1.0|/blobs\n", Files.readString(dir.resolve("args")));
     }
 
-    /** EIF.md §9.4: "[ Exx ] text", exit status = the number. */
+    /** eif-format.md §8.3: "[ Exx ] text", exit status = the number. */
     @Test
     void errorsCarryNitroCliCodeAndExitStatus() throws IOException {
         NitroCli cli = script("echo '[ E48 ] EIF building error. Such error appears when trying to build an EIF file.' >&2\n"

@@ -42,7 +42,8 @@ class CoseSign1Test {
 
     @Test
     void sigStructureOfFixture01MatchesTheSpecBytes() {
-        // ATTESTATION.md §3: 846a5369676e61747572653144a1013822405910c0 + 4288 payload bytes (4309 bytes total)
+        // docs/spec/attestation-document.md §2.2: 846a5369676e61747572653144a1013822405910c0 + 4288 payload bytes
+        // (4309 bytes total)
         byte[] sig = CoseSign1.parse(Fixtures.UID2_DEBUG.bytes()).sigStructure();
         assertEquals(4309, sig.length);
         assertEquals("846a5369676e61747572653144a1013822405910c0", HexFormat.of().formatHex(sig, 0, 21));

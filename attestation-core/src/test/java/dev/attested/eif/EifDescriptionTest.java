@@ -14,7 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** EIF.md §9.2: describe-eif's fields, order and pretty printing. */
+/** docs/spec/eif-format.md §8.2: describe-eif's fields, order and pretty printing. */
 class EifDescriptionTest {
     @Test
     void unsignedImageIsDescribedAsNitroCliDoes(@TempDir Path dir) throws Exception {

@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** EIF.md §4.3: compact serde_json, nitro-cli key order, sorted free-form keys, chrono RFC 3339 times. */
+/**
+ * docs/spec/eif-format.md §3.3: compact serde_json, nitro-cli key order, sorted free-form keys, chrono RFC 3339
+ * times.
+ */
 class EifMetadataTest {
     @Test
     void buildTimeIsRfc3339WithOnlyTheFractionDigitsNeeded() {

@@ -25,9 +25,9 @@ import java.util.zip.CRC32;
 /**
  * Fuzz target for {@link EifReader} (docs/fuzzing.md). Contract for any file: {@link EifReader#inspect} returns
  * an image or throws {@link EifException} with a code, nothing else, within a memory budget; and for an image it
- * returns, a second reading written here from EIF.md alone (§5 CRC, §6 PCRs, sections walked from byte 548 to
- * the end, §7 signature section read with Jackson) finds the same sections, the same CRC verdict, the same PCR0,
- * PCR1 and PCR2 and the same signing certificate bytes.
+ * returns, a second reading written here from docs/spec/eif-format.md alone (§4 CRC, §5 PCRs, sections walked from
+ * byte 548 to the end, §6.3 signature section read with Jackson) finds the same sections, the same CRC verdict,
+ * the same PCR0, PCR1 and PCR2 and the same signing certificate bytes.
  */
 class EifReaderFuzzTest {
     private static final AllocationBudget BUDGET = AllocationBudget.of(32, 64);
@@ -47,7 +47,7 @@ class EifReaderFuzzTest {
         assertSameAsSpec(eif, image);
     }
 
-    /** The EIF.md reading of an EIF the reader accepted. */
+    /** The eif-format.md reading of an EIF the reader accepted. */
     private static void assertSameAsSpec(byte[] eif, EifImage image) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(eif);
         CRC32 crc = new CRC32();
@@ -93,7 +93,7 @@ class EifReaderFuzzTest {
     }
 
     /**
-     * {@code signing_certificate} of the signature section (EIF.md §7: a CBOR list of one map whose values are
+     * {@code signing_certificate} of the signature section (eif-format.md §6.3: a CBOR list of one map whose values are
      * arrays of byte values) as Jackson reads it; every element must be an integer 0..255.
      */
     private static byte[] signingCertificate(byte[] section) throws IOException {
@@ -108,7 +108,7 @@ class EifReaderFuzzTest {
         return out;
     }
 
-    /** {@code SHA384(48 zero bytes || SHA384(content))} (EIF.md §6.1). */
+    /** {@code SHA384(48 zero bytes || SHA384(content))} (eif-format.md §5.1). */
     private static Pcr pcr(MessageDigest content) {
         MessageDigest extend = sha384();
         extend.update(new byte[48]);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** EIF.md §2, §5, §8: strict structure checks with named errors, single-pass measurement. */
+/** docs/spec/eif-format.md §2, §4, §7: strict structure checks with named errors, single-pass measurement. */
 class EifReaderTest {
     @TempDir
     Path dir;

@@ -20,7 +20,7 @@ import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** EIF.md §7: the PcrInfo payload, the signature section, and the checks on signing inputs. */
+/** docs/spec/eif-format.md §6: the PcrInfo payload, the signature section, and the checks on signing inputs. */
 class EifSignerTest {
     private static final HexFormat HEX = HexFormat.of();
 

@@ -21,9 +21,9 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** EIF.md §3–§6 and the vectors of §14. */
+/** docs/spec/eif-format.md §2.3–§5 and the vectors of §10. */
 class EifWriterTest {
-    /** The 238-byte metadata of EIF.md §4.3 / §14 row 3. */
+    /** The 238-byte metadata of eif-format.md §3.3 / §10 V3. */
     static final String SYNTHETIC_METADATA = "{\"ImageName\":\"test\",\"ImageVersion\":\"1.0\",\"BuildMetadata\":"
             + "{\"BuildTime\":\"1970-01-01T00:00:00+00:00\",\"BuildTool\":\"eif_build\",\"BuildToolVersion\":\"0.3.1\","
             + "\"OperatingSystem\":\"OS\",\"KernelVersion\":\"kernel\"},\"DockerInfo\":null,\"CustomMetadata\":null}";
@@ -33,7 +33,7 @@ class EifWriterTest {
                 EifMetadata.BuildMetadata.of(Instant.EPOCH, "eif_build", "0.3.1", "OS", "kernel"));
     }
 
-    /** Writes the §14 row 3 inputs to {@code dir} and returns a writer for them. */
+    /** Writes the eif-format.md §10 V3 inputs to {@code dir} and returns a writer for them. */
     static EifWriter.Builder synthetic(Path dir) throws Exception {
         Path kernel = Files.write(dir.resolve("kernel"), "KERNEL-BYTES".getBytes(StandardCharsets.US_ASCII));
         Path r0 = Files.write(dir.resolve("r0"), "RAMDISK-0".getBytes(StandardCharsets.US_ASCII));

@@ -287,7 +287,7 @@ class KeyPolicyEvaluatorTest {
         assertEquals(KeyPolicyException.Code.UNSUPPORTED_CONSTRUCT, e.code());
     }
 
-    // ---- set qualifiers (issue 12 §1, §4) ----------------------------------------------------------------
+    // ---- set qualifiers (ForAllValues, ForAnyValue) ------------------------------------------------------
 
     static String statement(String sid, String effect, String principal, String action, String resourceElement, String condition) {
         return "{\"Sid\":\"" + sid + "\",\"Effect\":\"" + effect + "\",\"Principal\":" + principal + ",\"Action\":\"" + action + "\","
@@ -309,7 +309,7 @@ class KeyPolicyEvaluatorTest {
 
     @Test
     void forAllValuesOnTheAttestationKeysIsTrueWithoutAnyAttestation() {
-        // Issue 12 §1: ForAllValues over a missing key is true, so this Allow lets the parent decrypt without an enclave.
+        // ForAllValues over a missing key is true, so this Allow lets the parent decrypt without an enclave.
         KeyPolicy p = KeyPolicyLinterTest.policy(statement("ForAll", "Allow", "{\"AWS\":\"" + ROLE + "\"}", "kms:Decrypt", "\"Resource\":\"*\"",
                 "{\"ForAllValues:StringEqualsIgnoreCase\":{\"" + IMAGE_KEY + "\":\"" + IMAGE.hex() + "\",\"kms:RecipientAttestation:PCR3\":\""
                         + KmsTestData.PCR3_OF_ROLE + "\"}}"));
@@ -320,7 +320,7 @@ class KeyPolicyEvaluatorTest {
 
     @Test
     void forAnyValueWithANegatedOperatorIsFalseForAMissingKey() {
-        // Issue 12 §4: the Deny does not fire without attestation, so the root statement's delegation to IAM decides (AWS allows).
+        // The Deny does not fire without attestation, so the root statement's delegation to IAM decides (AWS allows).
         KeyPolicy p = KeyPolicyLinterTest.policy(ROOT_STATEMENT, statement("DenyAny", "Deny", "\"*\"", "kms:Decrypt", "\"Resource\":\"*\"",
                 "{\"ForAnyValue:StringNotEqualsIgnoreCase\":{\"" + IMAGE_KEY + "\":\"" + IMAGE.hex() + "\"}}"));
         Decision d = decide(p, EvaluationRequest.of(ROLE, "kms:Decrypt", new Attestation.None()));
@@ -386,7 +386,7 @@ class KeyPolicyEvaluatorTest {
         assertEquals(Outcome.ALLOW, e.evaluate(EvaluationRequest.of(ROLE, "kms:Decrypt", new Attestation.None())).outcome());
     }
 
-    // ---- aws:PrincipalArn and principals (issue 12 §5) ---------------------------------------------------
+    // ---- aws:PrincipalArn and principals -----------------------------------------------------------------
 
     static final String ALLOW_ENCLAVE_ROLES = statement("EnclaveRoles", "Allow", "\"*\"", "kms:Decrypt", "\"Resource\":\"*\"",
             "{\"ArnLike\":{\"aws:PrincipalArn\":\"arn:aws:iam::111122223333:role/enclaves/*\"}}");
@@ -495,7 +495,7 @@ class KeyPolicyEvaluatorTest {
                 () -> outcome(notPrincipal, new Attestation.None())).code());
     }
 
-    // ---- Resource (issue 12 §6) --------------------------------------------------------------------------
+    // ---- Resource ----------------------------------------------------------------------------------------
 
     @Test
     void denyWithNotResourceStarNeverApplies() {

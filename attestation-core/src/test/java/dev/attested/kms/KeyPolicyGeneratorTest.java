@@ -200,7 +200,7 @@ class KeyPolicyGeneratorTest {
     void signingCertificateSuppliesPcr8ForTheSignerPin() {
         java.security.cert.X509Certificate cert = dev.attested.attestation.NitroRoots.awsG1();
         GeneratedKeyPolicy g = base().pins(EnumSet.of(MeasurementPin.SIGNER)).signingCertificate(cert).build().generate();
-        // KMS.md section 7 vector: PCR8 with the AWS Root-G1 certificate as input.
+        // docs/spec/kms-attestation.md §6.2 vector: PCR8 with the AWS Root-G1 certificate as input.
         String pcr8 = "df3a0511a411c6a5628d91a189a052d281dec8153ffecde6bdc1a059825c32e4bfb7fc95b367564a64812a8795af8f8a";
         assertEquals(pcr8, sid(g.policy(), "EnclaveAttestedUse").condition().get("StringEqualsIgnoreCase")
                 .get("kms:RecipientAttestation:PCR8").list().get(0));

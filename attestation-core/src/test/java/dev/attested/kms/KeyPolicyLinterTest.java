@@ -8,12 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One test per known mistake (KMS.md §9): a small policy that makes it, and the finding it must produce. */
+/**
+ * One test per known mistake (docs/spec/kms-attestation.md §8): a small policy that makes it, and the finding it
+ * must produce.
+ */
 class KeyPolicyLinterTest {
     static final String PCR0 = KmsTestData.content("simulated enclave image").hex();
     static final String ROOT_KMS_ALL = "{\"Sid\":\"Enable IAM User Permissions\",\"Effect\":\"Allow\","
             + "\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}";
-    /** The account root as KMS.md section 8 recommends it: no Decrypt, ReEncrypt*, DeriveSharedSecret, CreateGrant. */
+    /**
+     * The account root as kms-attestation.md §7.2 recommends it: no Decrypt, ReEncrypt*, DeriveSharedSecret,
+     * CreateGrant.
+     */
     static final String SPEC_ROOT = "{\"Sid\":\"Root\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},"
             + "\"NotAction\":[\"kms:Decrypt\",\"kms:ReEncrypt*\",\"kms:DeriveSharedSecret\",\"kms:CreateGrant\"],\"Resource\":\"*\"}";
     /** The account root as the generator writes it: no plaintext, new key material or replica either. */
@@ -187,7 +193,7 @@ class KeyPolicyLinterTest {
 
     @Test
     void specExampleHasNoErrorsAndWarnsThatRootMayStillGenerateDataKeys() {
-        // KMS.md section 8 example: root NotAction without GenerateDataKey, attested Decrypt + GenerateDataKey, one guard rail.
+        // kms-attestation.md §7.2 example: root NotAction without GenerateDataKey, attested Decrypt + GenerateDataKey, one guard rail.
         String enclave = attested("EnclaveAttestedUse", "[\"kms:Decrypt\",\"kms:GenerateDataKey\"]", "StringEqualsIgnoreCase",
                 "\"kms:RecipientAttestation:ImageSha384\":\"" + PCR0 + "\",\"kms:RecipientAttestation:PCR3\":\"" + KmsTestData.PCR3_OF_ROLE + "\"");
         String deny = "{\"Sid\":\"DenyUnattestedImage\",\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"],"
@@ -202,7 +208,8 @@ class KeyPolicyLinterTest {
     @Test
     void pcr3OfARoleArnWithoutItsPathIsAnError() {
         String pathRole = "arn:aws:iam::111122223333:role/enclaves/data-processing";
-        // PCR3 computed from the ARN without the path (KMS.md section 7 vector) while the principal has the path.
+        // PCR3 computed from the ARN without the path (kms-attestation.md §6.2 vector) while the principal has the
+        // path.
         String s = attested("E", "\"kms:Decrypt\"", "StringEqualsIgnoreCase", "\"kms:RecipientAttestation:ImageSha384\":\"" + PCR0
                 + "\",\"kms:RecipientAttestation:PCR3\":\"" + KmsTestData.PCR3_OF_ROLE + "\"").replace(ROLE, pathRole);
         only(LintRule.PCR3_NOT_PRINCIPAL, lint(NARROW_ROOT, s));

@@ -6,14 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** Shared inputs: the account and role of KMS.md §7/§8 and manifests of simulated releases. */
+/** Shared inputs: the account and role of docs/spec/kms-attestation.md §6.2/§7 and manifests of simulated releases. */
 final class KmsTestData {
     static final String ACCOUNT = "111122223333";
     static final String ROLE = "arn:aws:iam::111122223333:role/data-processing";
     static final String ROLE_WITH_PATH = "arn:aws:iam::111122223333:role/enclaves/data-processing";
     static final String ADMIN = "arn:aws:iam::111122223333:role/KeyAdmin";
     static final String PRODUCER = "arn:aws:iam::111122223333:role/ingest";
-    /** KMS.md §7 vector: PCR3 of {@link #ROLE}. */
+    /** kms-attestation.md §6.2 vector: PCR3 of {@link #ROLE}. */
     static final String PCR3_OF_ROLE = "10ce0a75872514140de1652b913f105a3ed5e7e1fe4125d45e72023a916825c3a307ea463d909f83ac2c05a7015e2ed5";
 
     private KmsTestData() {}

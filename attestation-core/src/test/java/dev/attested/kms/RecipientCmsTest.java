@@ -43,7 +43,7 @@ import org.bouncycastle.operator.jcajce.JceAsymmetricKeyWrapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** CiphertextForRecipient per KMS.md §4: structure, decryption and every refusal. */
+/** CiphertextForRecipient per docs/spec/kms-attestation.md §5: structure, decryption and every refusal. */
 class RecipientCmsTest {
     private static final byte[] SECRET = "database password: correct horse".getBytes(StandardCharsets.UTF_8);
     private static KeyPair enclaveKey;

@@ -10,7 +10,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** Request bytes of NSM.md §6 and response decoding of §5/§7/§10. */
+/** Request bytes of docs/spec/nsm-protocol.md §3.2 and response decoding of §3.1/§3.3/§5. */
 class NsmCodecTest {
     private static final HexFormat HEX = HexFormat.of();
 

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** PCR bank, lock rules, documents and raw protocol of the simulator (NSM.md §9–§12). */
+/** PCR bank, lock rules, documents and raw protocol of the simulator (docs/spec/nsm-protocol.md §4–§7). */
 class NsmSimulatorTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");

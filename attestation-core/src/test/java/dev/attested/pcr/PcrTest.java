@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Vectors from shared/spec/KMS.md §7, EIF.md §6 and EMULATOR.md §8. */
+/**
+ * Vectors from docs/spec/kms-attestation.md §6.2, docs/spec/eif-format.md §10 V1 and
+ * docs/spec/qemu-nitro-enclave.md §8.
+ */
 class PcrTest {
 
     @Test

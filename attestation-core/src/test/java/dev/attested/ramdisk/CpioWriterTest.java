@@ -19,7 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CpioWriterTest {
 
-    /** EIF.md §14 vector 13: dev, init ("#!init\n"), nsm.ko ("NSM"), trailer → 512 bytes with this SHA-256. */
+    /**
+     * docs/spec/eif-format.md §10 V5: dev, init ("#!init\n"), nsm.ko ("NSM"), trailer → 512 bytes with this
+     * SHA-256.
+     */
     @Test
     void miniBootstrapArchiveMatchesSpecVector13() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -45,10 +48,10 @@ class CpioWriterTest {
         String text = new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
 
         String trailer = "070701000002d4000000000000000000000000000000010000000000000000000000030000000100000000000000000000000b00000000TRAILER!!!\0";
-        assertEquals(true, text.contains(trailer), "trailer header of EIF.md §14 vector 13");
+        assertEquals(true, text.contains(trailer), "trailer header of eif-format.md §10 V5");
     }
 
-    /** EIF.md §10.6: the first header of the bootstrap ramdisk, then "dev\0" and 2 pad bytes. */
+    /** eif-format.md §9.5.1: the first header of the bootstrap ramdisk, then "dev\0" and 2 pad bytes. */
     @Test
     void firstEntryIsDevDirectoryWithInode721AndDevice3Slash1() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -97,7 +100,7 @@ class CpioWriterTest {
     }
 
     /**
-     * EIF.md §14 vector 12 gives the bootstrap ramdisk of the real x86_64 blobs (init 742968 B, nsm.ko 20504 B)
+     * eif-format.md §10 V6 gives the bootstrap ramdisk of the real x86_64 blobs (init 742968 B, nsm.ko 20504 B)
      * as 764416 bytes: the layout alone (headers, names, 4-byte alignment, trailer, 512 padding) fixes that size.
      */
     @Test

@@ -46,7 +46,10 @@ class CustomerRamdiskTest {
                 .file("etc/passwd", 0644, 500, "root:x:0:0::/:/bin/sh\n");
     }
 
-    /** EIF.md §10.6: prefix, export walk with linuxkit's fixups, files: entries, cmd, env — in this order. */
+    /**
+     * docs/spec/eif-format.md §9.5.2: prefix, export walk with linuxkit's fixups, files: entries, cmd, env — in this
+     * order.
+     */
     @Test
     void entriesComeInLinuxkitOrderWithDockerCreateFilesFixedUp() throws IOException {
         List<CpioEntries.Entry> entries = build(TestImages.dockerSave(dir.resolve("img.tar"), CONFIG, appLayer()));
@@ -114,7 +117,7 @@ class CustomerRamdiskTest {
         assertEquals("/proc/mounts", mtab.data());
     }
 
-    /** EIF.md §10.2: Cmd wins over Entrypoint; each element / variable on its own line. */
+    /** eif-format.md §9.2: Cmd wins over Entrypoint; each element / variable on its own line. */
     @Test
     void cmdAndEnvFilesComeFromTheImageConfigWithCmdWinningOverEntrypoint() throws IOException {
         String config = TestImages.config("[\"/bin/hello.sh\"]", "[\"/bin/ignored\"]",
@@ -186,7 +189,7 @@ class CustomerRamdiskTest {
         assertTrue(names.indexOf("rootfs/a/b") < names.indexOf("rootfs/a-c"));
     }
 
-    /** EIF.md §10.5: a hard link becomes a symlink relative to the link's own directory. */
+    /** eif-format.md §9.4: a hard link becomes a symlink relative to the link's own directory. */
     @Test
     void hardLinksBecomeRelativeSymlinksToTheFirstPath() throws IOException {
         Layer layer = appLayer().dir("usr", 0755, 1).dir("usr/bin", 0755, 1).file("usr/bin/python3", 0755, 1, "py")

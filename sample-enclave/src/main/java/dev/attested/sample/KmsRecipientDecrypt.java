@@ -19,9 +19,9 @@ import software.amazon.awssdk.services.kms.model.KeyEncryptionMechanism;
 import software.amazon.awssdk.services.kms.model.RecipientInfo;
 
 /**
- * The enclave's attested KMS call (KMS.md §1): a fresh RSA-2048 key, an attestation document carrying its
- * SubjectPublicKeyInfo, {@code Decrypt} with a {@code Recipient}, and the {@code CiphertextForRecipient} opened
- * with {@link RecipientCms}. KMS releases the plaintext only if the key policy's
+ * The enclave's attested KMS call (docs/spec/kms-attestation.md §2): a fresh RSA-2048 key, an attestation document
+ * carrying its SubjectPublicKeyInfo, {@code Decrypt} with a {@code Recipient}, and the {@code CiphertextForRecipient}
+ * opened with {@link RecipientCms}. KMS releases the plaintext only if the key policy's
  * {@code kms:RecipientAttestation:*} conditions match the document, and only to that key.
  */
 public final class KmsRecipientDecrypt {

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The Nitro Secure Module through {@code /dev/nsm}, without JNI: libc {@code open}/{@code ioctl}/{@code close}
- * through the Foreign Function and Memory API (NSM.md §2).
+ * through the Foreign Function and Memory API (docs/spec/nsm-protocol.md §2.3).
  *
  * <p>Each call allocates, in one confined arena, the request bytes, a 12288-byte response buffer and the
  * 32-byte {@code struct nsm_raw} (request address/length, response address/capacity, native little-endian),
