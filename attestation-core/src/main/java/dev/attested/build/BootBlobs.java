@@ -1,6 +1,7 @@
 package dev.attested.build;
 
 import dev.attested.eif.EifArchitecture;
+import dev.attested.io.AtomicFiles;
 import dev.attested.io.FileDigest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,14 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -234,7 +232,7 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
                     + ". Repack the blobs with package-blobs.", e);
         } finally {
             if (fresh != null) {
-                deleteTree(fresh);
+                AtomicFiles.deleteTreeQuietly(fresh);
             }
         }
         return load(dir, arch);
@@ -301,7 +299,7 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
         }
         move(fresh, target);
         if (aside != null) {
-            deleteTree(aside);
+            AtomicFiles.deleteTreeQuietly(aside);
         }
     }
 
@@ -310,27 +308,6 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to);
-        }
-    }
-
-    /** Deletes a directory tree without following symlinks; what cannot be deleted is left (it is only a leftover). */
-    private static void deleteTree(Path root) {
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // a leftover temporary directory, never a final name; the original error is the one worth reporting
         }
     }
 

@@ -8,14 +8,11 @@ import dev.attested.pcr.PcrManifestException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -161,7 +158,7 @@ public record ReleaseBundle(Path directory, SortedMap<String, String> sums, bool
                     + target + ": " + e, e);
         } finally {
             if (tmp != null) {
-                deleteQuietly(tmp);
+                AtomicFiles.deleteTreeQuietly(tmp);
             }
         }
     }
@@ -334,26 +331,6 @@ public record ReleaseBundle(Path directory, SortedMap<String, String> sums, bool
         } catch (DateTimeParseException e) {
             throw new ReleaseException(ReleaseException.Code.RELEASE_NO_TIMESTAMP,
                     "the PCR manifest's outputTimestamp is '" + outputTimestamp + "', not an ISO-8601 instant.");
-        }
-    }
-
-    static void deleteQuietly(Path dir) {
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort: a leftover hidden temporary directory is harmless and never has a final name
         }
     }
 
