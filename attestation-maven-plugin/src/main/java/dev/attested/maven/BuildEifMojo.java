@@ -29,7 +29,7 @@ import org.eclipse.aether.RepositorySystem;
 import org.eclipse.aether.RepositorySystemSession;
 
 /**
- * Builds a reproducible EIF ({@code target/attestation/<artifactId>-<version>.eif}) and its
+ * Builds a reproducible EIF (target/attestation/${project.artifactId}-${project.version}.eif) and its
  * {@code pcr-manifest.json}: the project's jar and runtime dependencies become an OCI image (Jib), the image
  * becomes the customer ramdisk, the boot blobs the kernel and bootstrap ramdisk.
  */
@@ -39,7 +39,11 @@ public class BuildEifMojo extends AbstractMojo {
     /** {@code native} (Java only) or {@code nitro-cli} (Docker + nitro-cli, PCRs cross-checked). */
     @Parameter(property = "attestation.mode", defaultValue = "native")
     String mode;
-    /** Blobs directory or {@code groupId:artifactId:version[:classifier]}; else NITRO_CLI_BLOBS, else the default. */
+    /**
+     * Boot blobs: a directory, or the coordinates {@code groupId:artifactId:version[:classifier]} of a blobs zip made
+     * by package-blobs; default: the directory in the NITRO_CLI_BLOBS environment variable, else
+     * /usr/share/nitro_enclaves/blobs.
+     */
     @Parameter(property = "attestation.blobs")
     String blobs;
     /** {@code x86_64} or {@code aarch64}; needed only when the blobs hold both kernels. */
@@ -51,7 +55,7 @@ public class BuildEifMojo extends AbstractMojo {
     /** Use this OCI/docker-save image tarball instead of building one. */
     @Parameter(property = "attestation.imageTarball")
     File imageTarball;
-    /** Container entrypoint; default {@code java -cp … mainClass} or {@code java -jar}. */
+    /** Container entrypoint; default {@code java -cp ... mainClass} or {@code java -jar}. */
     @Parameter(property = "attestation.entrypoint")
     List<String> entrypoint;
     /** Main class for the default entrypoint. */
@@ -113,10 +117,13 @@ public class BuildEifMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
     String projectOutputTimestamp;
 
+    /** The project being built (read-only). */
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     MavenProject project;
+    /** This plugin's version, recorded as the build tool in the EIF metadata (read-only). */
     @Parameter(defaultValue = "${plugin.version}", readonly = true)
     String pluginVersion;
+    /** Maven's repository session, to resolve blobs given as coordinates (read-only). */
     @Parameter(defaultValue = "${repositorySystemSession}", readonly = true)
     RepositorySystemSession repositorySession;
     final RepositorySystem repositorySystem;

@@ -16,8 +16,8 @@ import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
- * Prints what {@code nitro-cli describe-eif} prints for an EIF — version, PCR0/1/2 (PCR8 when signed), signing
- * certificate, CRC and signature checks, metadata — after reading it strictly and measuring it in one pass.
+ * Prints what {@code nitro-cli describe-eif} prints for an EIF (version, PCR0/1/2, PCR8 when signed, signing
+ * certificate, CRC and signature checks, metadata) after reading it strictly and measuring it in one pass.
  * Works without a project: {@code mvn dev.attested:attestation-maven-plugin:describe-eif -Deif=app.eif}.
  * Fails with the named error ({@code EIF_BAD_MAGIC}, {@code EIF_TRUNCATED}, ...) on a malformed file, and with
  * {@code EIF_CRC_MISMATCH} / {@code EIF_SIGNATURE_INVALID} after printing when a check fails.
@@ -33,7 +33,7 @@ public class DescribeEifMojo extends AbstractMojo {
     @Parameter(property = "attestation.describe.output")
     File output;
 
-    /** The free-form {@code HashAlgorithm} string of the {@code Measurements} map (nitro-cli ≤ 1.4 prints this one). */
+    /** The free-form {@code HashAlgorithm} string of the {@code Measurements} map (the one nitro-cli 1.4 and earlier print). */
     @Parameter(property = "attestation.hashAlgorithm", defaultValue = EifMeasurements.NITRO_CLI_HASH_ALGORITHM)
     String hashAlgorithm = EifMeasurements.NITRO_CLI_HASH_ALGORITHM;
 

@@ -29,7 +29,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Generates a KMS key policy that really enforces attestation from the PCR manifest(s), lints it (or an existing
- * policy given with {@code -Dpolicy=}), evaluates scenarios ({@code -Devaluate=}), shows the diff against a key's
+ * policy given with {@code -Dpolicy=file}), evaluates scenarios ({@code -Devaluate=file}), shows the diff against a key's
  * current policy and, only with {@code -Dattestation.apply=true}, replaces it.
  */
 @Mojo(name = "kms-policy", requiresProject = false, threadSafe = true)

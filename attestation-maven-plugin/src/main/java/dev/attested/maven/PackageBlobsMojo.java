@@ -47,6 +47,7 @@ public class PackageBlobsMojo extends AbstractMojo {
     @Parameter(property = "attestation.packageBlobs.skip", defaultValue = "false")
     private boolean skip;
 
+    /** The project the zip is attached to (read-only). */
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
 

@@ -28,9 +28,10 @@ import org.apache.maven.project.MavenProject;
 import org.apache.maven.rtinfo.RuntimeInformation;
 
 /**
- * Writes the release bundle for the EIF that {@code build-eif} produced ({@code target/attestation/release/<version>/}:
+ * Writes the release bundle for the EIF that {@code build-eif} produced (target/attestation/release/${project.version}/:
  * EIF, PCR manifest, KMS policy, build manifest, in-toto/SLSA provenance, REPRODUCE.md, SHA256SUMS) and, with
- * {@code -Denvironment=<name>}, records the release as accepted for that environment in {@code pcr-history.json}.
+ * {@code -Denvironment} (e.g. {@code -Denvironment=prod}), records the release as accepted for that environment in
+ * {@code pcr-history.json}.
  *
  * <p>Refuses, before writing anything: a project without {@code project.build.outputTimestamp}, a working tree with
  * uncommitted changes to tracked files (unless {@code allowDirty}), a different bundle already released under this
@@ -53,7 +54,7 @@ public class ReleaseMojo extends AbstractMojo {
 
     /**
      * A key policy to ship (from the kms-policy goal); it must pin this release's measurements. When not set,
-     * {@code ${project.build.directory}/attestation/kms-policy.json} is shipped if it exists, else a template with
+     * ${project.build.directory}/attestation/kms-policy.json is shipped if it exists, else a template with
      * placeholders. A file named here that does not exist is an error.
      */
     @Parameter(property = "attestation.releasePolicy")
@@ -86,12 +87,15 @@ public class ReleaseMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
     String outputTimestamp;
 
+    /** The project being released (read-only). */
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     MavenProject project;
 
+    /** The Maven session (read-only). */
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     MavenSession session;
 
+    /** This plugin's descriptor, for its version (read-only). */
     @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
     PluginDescriptor plugin;
 

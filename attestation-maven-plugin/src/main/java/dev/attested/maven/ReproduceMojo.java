@@ -58,7 +58,7 @@ public class ReproduceMojo extends AbstractMojo {
     @Parameter(property = "attestation.reproduce.goals", defaultValue = "package")
     private List<String> goals;
 
-    /** More arguments for the rebuild, e.g. {@code -Dattestation.signingKey=...}. */
+    /** More arguments for the rebuild (comma-separated), e.g. {@code -Dattestation.maxImageBytes=17179869184}. */
     @Parameter(property = "attestation.reproduce.args")
     private List<String> arguments;
 
@@ -86,12 +86,15 @@ public class ReproduceMojo extends AbstractMojo {
     @Parameter(property = "attestation.reproduce.skip", defaultValue = "false")
     private boolean skip;
 
+    /** The project whose release is reproduced (read-only). */
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
 
+    /** The Maven session, whose settings the rebuild reuses (read-only). */
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     private MavenSession session;
 
+    /** This plugin's descriptor, for its version (read-only). */
     @Parameter(defaultValue = "${plugin}", readonly = true, required = true)
     private PluginDescriptor plugin;
 

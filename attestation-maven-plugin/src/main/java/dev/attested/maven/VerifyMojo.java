@@ -36,7 +36,7 @@ public class VerifyMojo extends AbstractMojo {
 
     /**
      * PCR manifest whose PCRs are expected; it must exist ({@code MANIFEST_NOT_FOUND} otherwise). When not set,
-     * {@code ${project.build.directory}/attestation/pcr-manifest.json} is expected, and the goal refuses to run
+     * ${project.build.directory}/attestation/pcr-manifest.json is expected, and the goal refuses to run
      * without it unless {@code pcrs}, {@code environment} or {@code attestation.anyImage} says what to expect.
      */
     @Parameter(property = "manifest")
