@@ -66,7 +66,57 @@ sha256_check() {
 
 # The SHA-256 of a binary package file as listed in the (signed) Packages index: apt_deb_sha256 PKG VERSION
 apt_deb_sha256() {
-  apt-cache show "$1=$2" 2>/dev/null | awk '/^SHA256: /{print $2; exit}'
+  apt-cache show "$1=$2" 2>/dev/null | awk '/^SHA256: / && !d {print $2; d = 1}'  # no early exit: apt-cache must not get SIGPIPE under pipefail
+}
+
+# --- Choosing a version from the signed apt index (docs/emulator.md "Versions from the archive") ---
+# Pins the archive can withdraw (backports, sid) are not exact: a script takes the newest version its index offers
+# within a tested upstream range, takes that version's SHA-256 from the same index, verifies the download, and logs
+# what ran.
+
+# upstream_of DEBIAN_VERSION: the upstream part (no epoch, no Debian revision): 1:10.0.2+ds-2~bpo12+1 -> 10.0.2+ds
+upstream_of() {
+  local v="${1#*:}"
+  case "$v" in *-*) v="${v%-*}" ;; esac
+  printf '%s\n' "$v"
+}
+
+# in_range DEBIAN_VERSION RANGE: true when the upstream version is RANGE.N... (RANGE 10.0 takes 10.0.2+ds, not 10.01)
+in_range() {
+  local up; up="$(upstream_of "$1")"
+  [[ "$up" == "$2".[0-9]* ]]
+}
+
+# in_range_only RANGE: reads Debian versions (one a line) on stdin, prints those in RANGE; always succeeds.
+in_range_only() {
+  local v
+  while IFS= read -r v; do
+    if [ -n "$v" ] && in_range "$v" "$1"; then printf '%s\n' "$v"; fi
+  done
+  return 0
+}
+
+# newest_version: reads Debian versions (one a line) on stdin, prints the newest by dpkg's ordering.
+newest_version() {
+  local best="" v
+  while IFS= read -r v; do
+    [ -n "$v" ] || continue
+    if [ -z "$best" ] || dpkg --compare-versions "$v" gt "$best"; then best="$v"; fi
+  done
+  [ -z "$best" ] || printf '%s\n' "$best"
+}
+
+# suite_versions SUITE KIND PKG... [-- apt-cache options...]: what the index offers from SUITE for the packages,
+# one "PKG VERSION" a line, from `apt-cache madison`. KIND: Packages (binary) or Sources.
+suite_versions() {
+  local suite="$1" kind="$2"; shift 2
+  local pkgs=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do pkgs+=("$1"); shift; done
+  [ $# -eq 0 ] || shift
+  [ ${#pkgs[@]} -gt 0 ] || return 0
+  apt-cache "$@" madison "${pkgs[@]}" 2>/dev/null | awk -F' [|] ' -v s="$suite" -v k="$kind" '
+    { n = split($3, w, " "); split(w[2], a, "/"); gsub(/ /, "", $1) }
+    a[1] == s && w[n] == k { print $1, $2 }'
 }
 
 # pack_docker_save ROOTDIR OUT.tar TAG CONFIG_JSON_FRAGMENT

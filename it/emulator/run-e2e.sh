@@ -22,6 +22,8 @@ rm -rf "$ART"; mkdir -p "$ART"
 T0=$SECONDS
 step() { log "[$((SECONDS - T0))s] $*"; }
 
+step "version choice from the apt index (offline test)"
+"$EMU_DIR/test-pins.sh" >&2 || die "test-pins.sh failed"
 step "QEMU with nitro-enclave + vhost-device-vsock"
 "$EMU_DIR/qemu-build.sh" >/dev/null
 step "development boot blobs"
