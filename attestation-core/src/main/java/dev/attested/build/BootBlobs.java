@@ -258,6 +258,12 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
                 if (!seen.add(name)) {
                     throw invalidZip(zipFile, "entry '" + name + "' appears twice");
                 }
+                // Only what writeZip writes: other methods (zstd, xz, bzip2, ...) would reach optional codecs that
+                // are not on the class path, or code this reader has no reason to run on untrusted bytes.
+                if (e.getMethod() != ZipArchiveEntry.STORED && e.getMethod() != ZipArchiveEntry.DEFLATED) {
+                    throw invalidZip(zipFile, "entry '" + name + "' uses compression method " + e.getMethod()
+                            + "; a blobs zip stores or deflates its files");
+                }
                 try (InputStream in = zip.getInputStream(e);
                         OutputStream out = Files.newOutputStream(into.resolve(name), StandardOpenOption.CREATE_NEW)) {
                     int n;
