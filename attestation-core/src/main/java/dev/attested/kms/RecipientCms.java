@@ -25,11 +25,14 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1Set;
+import org.bouncycastle.asn1.ASN1TaggedObject;
+import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.EncryptedContentInfo;
 import org.bouncycastle.asn1.cms.EnvelopedData;
 import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
+import org.bouncycastle.asn1.cms.RecipientIdentifier;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAESOAEPparams;
@@ -139,6 +142,7 @@ public final class RecipientCms {
             throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "unreadable KeyTransRecipientInfo", e);
         }
         requireVersion2(ktri.getVersion(), "KeyTransRecipientInfo");
+        requireSubjectKeyIdentifier(ktri.getRecipientIdentifier());
         requireOaepSha256(ktri.getKeyEncryptionAlgorithm());
         EncryptedContentInfo content = envelope.getEncryptedContentInfo();
         if (!PKCSObjectIdentifiers.data.equals(content.getContentType())) {
@@ -176,6 +180,23 @@ public final class RecipientCms {
             throw new MissingAlgorithm("AES-256-CBC is required of every Java platform", e);
         } finally {
             Arrays.fill(cek, (byte) 0);
+        }
+    }
+
+    /**
+     * Version 2 means the recipient is named by subjectKeyIdentifier, {@code [0] IMPLICIT OCTET STRING} with a
+     * context-specific tag (RFC 5652 §6.2.1; docs/spec/kms-attestation.md). Any other tag class or number is not
+     * what KMS sends, and a full CMS reader refuses it.
+     */
+    private static void requireSubjectKeyIdentifier(RecipientIdentifier rid) {
+        if (rid == null || !(rid.toASN1Primitive() instanceof ASN1TaggedObject tagged)
+                || tagged.getTagClass() != BERTags.CONTEXT_SPECIFIC || tagged.getTagNo() != 0) {
+            throw unexpected("the recipient is not named by subjectKeyIdentifier [0], KMS names it so");
+        }
+        try {
+            ASN1OctetString.getInstance(tagged, false);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new RecipientCmsException(Code.MALFORMED_ENVELOPE, "unreadable subjectKeyIdentifier", e);
         }
     }
 

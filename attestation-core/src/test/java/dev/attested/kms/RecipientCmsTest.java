@@ -21,6 +21,9 @@ import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1TaggedObject;
+import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
@@ -30,6 +33,9 @@ import org.bouncycastle.asn1.DERTaggedObject;
 import org.bouncycastle.asn1.cms.EncryptedContentInfo;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.EnvelopedData;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.cms.RecipientIdentifier;
+import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.cms.KeyTransRecipientInfo;
 import org.bouncycastle.asn1.cms.RecipientInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -207,6 +213,10 @@ class RecipientCmsTest {
             return new Parts(version, v, rid, keyEncryption, encryptedKey, contentInfo);
         }
 
+        Parts withRid(ASN1Encodable r) {
+            return new Parts(version, ktriVersion, r, keyEncryption, encryptedKey, contentInfo);
+        }
+
         Parts withOaepParameters(ASN1Encodable params) {
             return new Parts(version, ktriVersion, rid, new AlgorithmIdentifier(PKCSObjectIdentifiers.id_RSAES_OAEP, params),
                     encryptedKey, contentInfo);
@@ -303,6 +313,20 @@ class RecipientCmsTest {
         assertEquals(Code.UNEXPECTED_STRUCTURE, refusal(p.encode(new DERTaggedObject(false, 2, new DERSequence()))));
         assertEquals(Code.UNEXPECTED_STRUCTURE, refusal(p.encode(p.recipient(), p.withKtriVersion(new ASN1Integer(0)).recipient())));
         assertEquals(Code.MALFORMED_ENVELOPE, refusal(p.encode(new DERSequence(new ASN1Integer(2)))));
+    }
+
+    @Test
+    void aRecipientNotNamedByAContextTaggedSubjectKeyIdentifierIsRefused() throws Exception {
+        Parts p = Parts.of(envelope());
+        ASN1OctetString ski = (ASN1OctetString) ((RecipientIdentifier) p.rid()).getId();
+        // Found by fuzzing: [0] with the PRIVATE class decrypted here while Bouncy Castle's CMS refused it.
+        for (ASN1Encodable bad : List.of(new DERTaggedObject(false, BERTags.PRIVATE, 0, ski),
+                new DERTaggedObject(false, BERTags.APPLICATION, 0, ski), new DERTaggedObject(false, 1, ski),
+                new IssuerAndSerialNumber(new X500Name("CN=enclave"), BigInteger.ONE))) {
+            assertEquals(Code.UNEXPECTED_STRUCTURE, refusal(p.withRid(new RecipientIdentifier(bad.toASN1Primitive())).encode()), bad.toString());
+        }
+        assertArrayEquals(SECRET, RecipientCms.decrypt(p.withRid(new RecipientIdentifier(ski)).encode(),
+                enclaveKey.getPrivate()));
     }
 
     @Test
