@@ -1,6 +1,6 @@
 import dev.attested.maven.ItMaven
 import dev.attested.pcr.PcrManifest
-import dev.attested.pki.SimulatedNitroPki
+import dev.attested.testkit.SimulatedNitroPki
 import groovy.json.JsonSlurper
 import java.nio.file.Files
 import java.time.Duration

@@ -1,5 +1,5 @@
-import dev.attested.build.BootBlobs;
-import dev.attested.build.EifBuild;
+import dev.attested.enclave.BootBlobs;
+import dev.attested.enclave.EifBuild;
 import dev.attested.eif.EifSigner;
 import dev.attested.eif.EifWriter;
 import dev.attested.pcr.PcrManifest;

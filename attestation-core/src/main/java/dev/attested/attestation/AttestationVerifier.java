@@ -2,8 +2,8 @@ package dev.attested.attestation;
 
 import dev.attested.attestation.AttestationException.Code;
 import dev.attested.attestation.VerifiedAttestation.TimeMode;
-import dev.attested.cose.CoseException;
-import dev.attested.cose.Es384;
+import dev.attested.internal.cose.CoseException;
+import dev.attested.internal.cose.Es384;
 import dev.attested.pcr.Pcr;
 import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;

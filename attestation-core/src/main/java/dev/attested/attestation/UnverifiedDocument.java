@@ -1,10 +1,10 @@
 package dev.attested.attestation;
 
 import dev.attested.attestation.AttestationException.Code;
-import dev.attested.cbor.CborException;
-import dev.attested.cbor.CborValue;
-import dev.attested.cose.CoseException;
-import dev.attested.cose.CoseSign1;
+import dev.attested.internal.cbor.CborException;
+import dev.attested.internal.cbor.CborValue;
+import dev.attested.internal.cose.CoseException;
+import dev.attested.internal.cose.CoseSign1;
 import dev.attested.pcr.Pcr;
 import java.time.Instant;
 import java.util.ArrayList;

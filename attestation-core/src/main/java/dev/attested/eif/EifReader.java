@@ -1,12 +1,12 @@
 package dev.attested.eif;
 
-import dev.attested.cbor.CborException;
-import dev.attested.cbor.CborReader;
-import dev.attested.cbor.CborValue;
-import dev.attested.cose.CoseException;
-import dev.attested.cose.CoseSign1;
-import dev.attested.cose.Es384;
-import dev.attested.io.Crc32s;
+import dev.attested.internal.cbor.CborException;
+import dev.attested.internal.cbor.CborReader;
+import dev.attested.internal.cbor.CborValue;
+import dev.attested.internal.cose.CoseException;
+import dev.attested.internal.cose.CoseSign1;
+import dev.attested.internal.cose.Es384;
+import dev.attested.internal.io.Crc32s;
 import dev.attested.pcr.Pcr;
 import java.io.IOException;
 import java.nio.ByteBuffer;

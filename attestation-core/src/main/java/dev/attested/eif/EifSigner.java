@@ -1,9 +1,9 @@
 package dev.attested.eif;
 
-import dev.attested.cbor.CborWriter;
-import dev.attested.cose.CoseException;
-import dev.attested.cose.CoseSign1;
-import dev.attested.cose.Es384;
+import dev.attested.internal.cbor.CborWriter;
+import dev.attested.internal.cose.CoseException;
+import dev.attested.internal.cose.CoseSign1;
+import dev.attested.internal.cose.Es384;
 import dev.attested.pcr.Pcr;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,8 +21,8 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Instant;
-import dev.attested.io.AtomicFiles;
-import dev.attested.io.FileDigest;
+import dev.attested.internal.io.AtomicFiles;
+import dev.attested.internal.io.FileDigest;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.attested.eif;
 
-import dev.attested.io.AtomicFiles;
-import dev.attested.io.Crc32s;
-import dev.attested.io.FileDigest;
+import dev.attested.internal.io.AtomicFiles;
+import dev.attested.internal.io.Crc32s;
+import dev.attested.internal.io.FileDigest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,6 @@
 package dev.attested.kms;
 
-import dev.attested.io.AtomicFiles;
+import dev.attested.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import dev.attested.pcr.Pcr;
 
 /**
  * The Nitro Secure Module: {@code /dev/nsm} inside an enclave ({@code dev.attested.nsm.ffm.FfmNsm}) or
- * {@link NsmSimulator} for development. Implementations answer {@link #call(NsmRequest)}; the typed methods
+ * {@link dev.attested.testkit.NsmSimulator} for development. Implementations answer {@link #call(NsmRequest)}; the typed methods
  * turn the module's {@code Error} answers into {@link NsmException} ({@link NsmException.Code#DEVICE_ERROR}) so
  * no failure can be mistaken for a result.
  */

@@ -1,9 +1,9 @@
 package dev.attested.nsm;
 
-import dev.attested.cbor.CborException;
-import dev.attested.cbor.CborReader;
-import dev.attested.cbor.CborValue;
-import dev.attested.cbor.CborWriter;
+import dev.attested.internal.cbor.CborException;
+import dev.attested.internal.cbor.CborReader;
+import dev.attested.internal.cbor.CborValue;
+import dev.attested.internal.cbor.CborWriter;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -14,7 +14,7 @@ import java.util.TreeSet;
  * <p>Requests are encoded exactly as AWS's library does (text string for field-less requests, otherwise a
  * 1-entry map with a definite inner map in the documented key order, {@code null} for absent fields). Responses
  * are decoded without depending on key order, accepting indefinite lengths and ignoring unknown keys. The
- * device side ({@link #decodeRequest}, {@link #encodeResponse}) is what {@link NsmSimulator} speaks.
+ * device side ({@link #decodeRequest}, {@link #encodeResponse}) is what {@link dev.attested.testkit.NsmSimulator} speaks.
  */
 public final class NsmCodec {
     /** Largest answer the driver hands back ({@code NSM_RESPONSE_MAX_SIZE}, nsm-protocol.md §2.4). */

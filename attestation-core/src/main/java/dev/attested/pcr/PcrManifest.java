@@ -1,7 +1,7 @@
 package dev.attested.pcr;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.attested.io.AtomicFiles;
+import dev.attested.internal.io.AtomicFiles;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,8 +1,8 @@
 package dev.attested.release;
 
-import dev.attested.build.BuildException;
-import dev.attested.build.OutputTimestamp;
-import dev.attested.io.AtomicFiles;
+import dev.attested.enclave.BuildException;
+import dev.attested.enclave.OutputTimestamp;
+import dev.attested.internal.io.AtomicFiles;
 import dev.attested.pcr.PcrManifest;
 import dev.attested.pcr.PcrManifestException;
 import java.io.IOException;

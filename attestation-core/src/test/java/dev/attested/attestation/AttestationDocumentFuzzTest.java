@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
-import dev.attested.cose.CoseSign1;
+import dev.attested.internal.cose.CoseSign1;
 import dev.attested.fuzz.AllocationBudget;
 import dev.attested.fuzz.FuzzFixtures;
 import dev.attested.pcr.Pcr;

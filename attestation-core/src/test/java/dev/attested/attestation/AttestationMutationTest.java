@@ -2,11 +2,11 @@ package dev.attested.attestation;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.cbor.CborReader;
-import dev.attested.cbor.CborValue;
-import dev.attested.cbor.CborWriter;
-import dev.attested.cose.CoseSign1;
-import dev.attested.pki.SimulatedNitroPki;
+import dev.attested.internal.cbor.CborReader;
+import dev.attested.internal.cbor.CborValue;
+import dev.attested.internal.cbor.CborWriter;
+import dev.attested.internal.cose.CoseSign1;
+import dev.attested.testkit.SimulatedNitroPki;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.attested.attestation.AttestationException.Code;
-import dev.attested.cbor.CborValue;
-import dev.attested.cbor.CborWriter;
-import dev.attested.cose.CoseSign1;
+import dev.attested.internal.cbor.CborValue;
+import dev.attested.internal.cbor.CborWriter;
+import dev.attested.internal.cose.CoseSign1;
 import dev.attested.pcr.Pcr;
-import dev.attested.pki.SimulatedAttestationDocument;
-import dev.attested.pki.SimulatedNitroPki;
+import dev.attested.testkit.SimulatedAttestationDocument;
+import dev.attested.testkit.SimulatedNitroPki;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.attested.attestation.AttestationException.Code;
-import dev.attested.cbor.CborReader;
-import dev.attested.cbor.CborValue;
-import dev.attested.cbor.CborWriter;
-import dev.attested.cose.CoseSign1;
+import dev.attested.internal.cbor.CborReader;
+import dev.attested.internal.cbor.CborValue;
+import dev.attested.internal.cbor.CborWriter;
+import dev.attested.internal.cose.CoseSign1;
 import dev.attested.pcr.Pcr;
-import dev.attested.pki.SimulatedNitroPki;
+import dev.attested.testkit.SimulatedNitroPki;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.cbor.CborWriter;
+import dev.attested.internal.cbor.CborWriter;
 import dev.attested.pcr.Pcr;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

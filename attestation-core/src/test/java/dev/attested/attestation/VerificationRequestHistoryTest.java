@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrHistory;
 import dev.attested.pcr.PcrManifest;
-import dev.attested.pki.SimulatedNitroPki;
+import dev.attested.testkit.SimulatedNitroPki;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

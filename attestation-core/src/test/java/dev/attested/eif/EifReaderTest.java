@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.cbor.CborReader;
-import dev.attested.cbor.CborValue;
-import dev.attested.cbor.CborWriter;
+import dev.attested.internal.cbor.CborReader;
+import dev.attested.internal.cbor.CborValue;
+import dev.attested.internal.cbor.CborWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.cbor.CborReader;
-import dev.attested.cbor.CborValue;
-import dev.attested.cose.CoseSign1;
-import dev.attested.cose.Es384;
+import dev.attested.internal.cbor.CborReader;
+import dev.attested.internal.cbor.CborValue;
+import dev.attested.internal.cose.CoseSign1;
+import dev.attested.internal.cose.Es384;
 import dev.attested.pcr.Pcr;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.attested.fuzz;
 
-import dev.attested.pki.SimulatedNitroPki;
+import dev.attested.testkit.SimulatedNitroPki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package dev.attested.fuzz;
 
-import dev.attested.build.BootBlobs;
-import dev.attested.cbor.CborWriter;
-import dev.attested.cose.CoseSign1;
+import dev.attested.enclave.BootBlobs;
+import dev.attested.internal.cbor.CborWriter;
+import dev.attested.internal.cose.CoseSign1;
 import dev.attested.eif.EifMetadata;
 import dev.attested.eif.EifSigner;
 import dev.attested.eif.EifWriter;
@@ -14,8 +14,8 @@ import dev.attested.nsm.NsmRequest;
 import dev.attested.nsm.NsmResponse;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrManifest;
-import dev.attested.pki.SimulatedNitroPki;
-import dev.attested.ramdisk.TestImages;
+import dev.attested.testkit.SimulatedNitroPki;
+import dev.attested.internal.ramdisk.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;

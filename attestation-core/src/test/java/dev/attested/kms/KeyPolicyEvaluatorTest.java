@@ -16,7 +16,7 @@ import dev.attested.kms.Decision.Outcome;
 import dev.attested.kms.EvaluationRequest.Attestation;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrManifest;
-import dev.attested.pki.SimulatedNitroPki;
+import dev.attested.testkit.SimulatedNitroPki;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.attested.nsm;
 
+import dev.attested.testkit.NsmSimulator;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

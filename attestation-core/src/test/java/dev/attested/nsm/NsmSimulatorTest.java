@@ -1,5 +1,6 @@
 package dev.attested.nsm;
 
+import dev.attested.testkit.NsmSimulator;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.cbor.CborValue;
-import dev.attested.cose.CoseSign1;
-import dev.attested.cose.Es384;
+import dev.attested.internal.cbor.CborValue;
+import dev.attested.internal.cose.CoseSign1;
+import dev.attested.internal.cose.Es384;
 import dev.attested.pcr.Pcr;
 import java.time.Clock;
 import java.time.Instant;

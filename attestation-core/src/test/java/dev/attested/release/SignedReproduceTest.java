@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.build.EifBuild;
+import dev.attested.enclave.EifBuild;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.attested.maven;
 
-import dev.attested.build.BootBlobs;
-import dev.attested.build.BuildException;
+import dev.attested.enclave.BootBlobs;
+import dev.attested.enclave.BuildException;
 import dev.attested.eif.EifArchitecture;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,14 +1,14 @@
 package dev.attested.maven;
 
-import dev.attested.build.BootBlobs;
-import dev.attested.build.BuildException;
-import dev.attested.build.EifBuild;
-import dev.attested.build.ImageTarballs;
-import dev.attested.build.NitroCli;
-import dev.attested.build.OutputTimestamp;
+import dev.attested.enclave.BootBlobs;
+import dev.attested.enclave.BuildException;
+import dev.attested.enclave.EifBuild;
+import dev.attested.enclave.ImageTarballs;
+import dev.attested.enclave.NitroCli;
+import dev.attested.enclave.OutputTimestamp;
 import dev.attested.eif.EifArchitecture;
 import dev.attested.pcr.PcrManifest;
-import dev.attested.ramdisk.ImageLimits;
+import dev.attested.internal.ramdisk.ImageLimits;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,7 +202,7 @@ public class BuildEifMojo extends AbstractMojo {
                 }
             }
             BuildEifReport.log(getLog(), result);
-        } catch (BuildException | dev.attested.ramdisk.RamdiskException | dev.attested.eif.EifException e) {
+        } catch (BuildException | dev.attested.internal.ramdisk.RamdiskException | dev.attested.eif.EifException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
     }

@@ -1,6 +1,6 @@
 package dev.attested.maven;
 
-import dev.attested.build.EifBuild;
+import dev.attested.enclave.EifBuild;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrManifest;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import dev.attested.eif.EifException;
 import dev.attested.eif.EifImage;
 import dev.attested.eif.EifMeasurements;
 import dev.attested.eif.EifReader;
-import dev.attested.io.AtomicFiles;
+import dev.attested.internal.io.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,10 +1,10 @@
 package dev.attested.maven;
 
-import dev.attested.build.BootBlobs;
-import dev.attested.build.BuildException;
+import dev.attested.enclave.BootBlobs;
+import dev.attested.enclave.BuildException;
 import dev.attested.eif.EifArchitecture;
 import dev.attested.eif.EifException;
-import dev.attested.io.AtomicFiles;
+import dev.attested.internal.io.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;

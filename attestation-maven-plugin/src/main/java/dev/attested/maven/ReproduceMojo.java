@@ -1,8 +1,8 @@
 package dev.attested.maven;
 
-import dev.attested.build.BuildException;
+import dev.attested.enclave.BuildException;
 import dev.attested.eif.EifException;
-import dev.attested.io.AtomicFiles;
+import dev.attested.internal.io.AtomicFiles;
 import dev.attested.pcr.PcrManifest;
 import dev.attested.pcr.PcrManifestException;
 import dev.attested.release.BuildManifest;

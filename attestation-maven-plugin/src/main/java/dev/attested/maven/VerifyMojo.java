@@ -3,7 +3,7 @@ package dev.attested.maven;
 import dev.attested.attestation.AttestationDocuments;
 import dev.attested.attestation.VerificationReport;
 import dev.attested.attestation.VerificationRequest;
-import dev.attested.io.AtomicFiles;
+import dev.attested.internal.io.AtomicFiles;
 import dev.attested.pcr.PcrHistoryException;
 import dev.attested.pcr.PcrManifestException;
 import java.io.File;

@@ -3,8 +3,8 @@ package dev.attested.maven;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.attested.build.BootBlobs;
-import dev.attested.build.BuildException;
+import dev.attested.enclave.BootBlobs;
+import dev.attested.enclave.BuildException;
 import java.io.OutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.build.BuildException;
-import dev.attested.ramdisk.CustomerRamdisk;
-import dev.attested.ramdisk.ImageArchive;
+import dev.attested.enclave.BuildException;
+import dev.attested.internal.ramdisk.CustomerRamdisk;
+import dev.attested.internal.ramdisk.ImageArchive;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

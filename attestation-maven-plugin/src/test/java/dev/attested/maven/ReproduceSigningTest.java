@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.build.BuildException;
+import dev.attested.enclave.BuildException;
 import dev.attested.eif.EifException;
 import java.io.File;
 import java.nio.file.Files;

@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrHistory;
 import dev.attested.pcr.PcrManifest;
-import dev.attested.pki.SimulatedNitroPki;
+import dev.attested.testkit.SimulatedNitroPki;
 import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -170,7 +170,7 @@ class VerifyMojoTest {
     @Test
     void anotherRootRejectsGenuineDocumentsAsUntrusted() throws Exception {
         Path pem = tmp.resolve("other-root.pem");
-        dev.attested.pki.SimulatedNitroPki pki = dev.attested.pki.SimulatedNitroPki.create(java.time.Instant.parse("2020-01-01T00:00:00Z"), 1);
+        dev.attested.testkit.SimulatedNitroPki pki = dev.attested.testkit.SimulatedNitroPki.create(java.time.Instant.parse("2020-01-01T00:00:00Z"), 1);
         Files.writeString(pem, "-----BEGIN CERTIFICATE-----\n"
                 + Base64.getMimeEncoder().encodeToString(pki.root().getEncoded()) + "\n-----END CERTIFICATE-----\n");
         VerifyMojo m = anyImage(docs.resolve(FIXTURES[2]));

@@ -2,7 +2,7 @@ package dev.attested.sample;
 
 import dev.attested.attestation.AttestationException;
 import dev.attested.attestation.AttestationVerifier;
-import dev.attested.nsm.NsmSimulator;
+import dev.attested.testkit.NsmSimulator;
 import dev.attested.nsm.ffm.Transport;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrManifest;

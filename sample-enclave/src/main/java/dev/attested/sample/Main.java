@@ -5,7 +5,7 @@ import dev.attested.attestation.AttestationVerifier;
 import dev.attested.kms.RecipientCms;
 import dev.attested.nsm.Nsm;
 import dev.attested.nsm.NsmException;
-import dev.attested.nsm.NsmSimulator;
+import dev.attested.testkit.NsmSimulator;
 import dev.attested.nsm.ffm.FfmNsm;
 import dev.attested.nsm.ffm.Forwarder;
 import dev.attested.nsm.ffm.NsmSecureRandom;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.attested.attestation.AttestationVerifier;
 import dev.attested.attestation.Expectations;
 import dev.attested.attestation.VerifiedAttestation;
-import dev.attested.nsm.NsmSimulator;
+import dev.attested.testkit.NsmSimulator;
 import dev.attested.nsm.ffm.Transport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

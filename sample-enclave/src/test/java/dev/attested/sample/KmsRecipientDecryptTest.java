@@ -15,7 +15,7 @@ import dev.attested.attestation.Expectations;
 import dev.attested.attestation.UnverifiedDocument;
 import dev.attested.attestation.VerifiedAttestation;
 import dev.attested.kms.RecipientCms;
-import dev.attested.nsm.NsmSimulator;
+import dev.attested.testkit.NsmSimulator;
 import dev.attested.pcr.Pcr;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -3,7 +3,7 @@ package dev.attested.sample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.attested.nsm.NsmSimulator;
+import dev.attested.testkit.NsmSimulator;
 import dev.attested.nsm.ffm.Transport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

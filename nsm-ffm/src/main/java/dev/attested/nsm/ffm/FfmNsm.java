@@ -78,7 +78,7 @@ public final class FfmNsm implements Nsm, AutoCloseable {
         if (errno == Libc.ENOENT || errno == Libc.ENODEV || errno == Libc.ENXIO) {
             throw NsmException.ofErrno(NsmException.Code.DEVICE_NOT_FOUND, errno, "cannot open " + device
                     + ": no NSM device. /dev/nsm exists only inside a Nitro Enclave (with the nsm driver loaded);"
-                    + " outside one use NsmSimulator");
+                    + " outside one use dev.attested.testkit.NsmSimulator");
         }
         if (errno == Libc.EACCES || errno == Libc.EPERM) {
             throw NsmException.ofErrno(NsmException.Code.DEVICE_ACCESS_DENIED, errno, "cannot open " + device

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.attested.cose.CoseSign1;
+import dev.attested.internal.cose.CoseSign1;
 import dev.attested.nsm.NsmCodec;
 import dev.attested.nsm.NsmErrorCode;
 import dev.attested.nsm.NsmException;
 import dev.attested.nsm.NsmRequest;
-import dev.attested.nsm.NsmSimulator;
+import dev.attested.testkit.NsmSimulator;
 import dev.attested.pcr.Pcr;
 import java.nio.file.Files;
 import java.nio.file.Path;

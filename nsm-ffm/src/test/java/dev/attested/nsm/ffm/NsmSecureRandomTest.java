@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import dev.attested.nsm.Nsm;
 import dev.attested.nsm.NsmRequest;
 import dev.attested.nsm.NsmResponse;
-import dev.attested.nsm.NsmSimulator;
+import dev.attested.testkit.NsmSimulator;
 import java.security.SecureRandom;
 import java.security.Security;
 import java.util.HexFormat;

@@ -1,6 +1,6 @@
 package dev.attested.nsm.ffm;
 
-import dev.attested.nsm.NsmSimulator;
+import dev.attested.testkit.NsmSimulator;
 
 /**
  * An {@link FfmNsm} whose ioctl is an upcall stub answering through a simulator: the whole FFM path without a

@@ -2,7 +2,7 @@ package dev.attested.nsm.ffm.bench;
 
 import dev.attested.nsm.NsmCodec;
 import dev.attested.nsm.NsmRequest;
-import dev.attested.nsm.NsmSimulator;
+import dev.attested.testkit.NsmSimulator;
 import dev.attested.nsm.ffm.FfmNsm;
 import dev.attested.nsm.ffm.SimulatedFfmNsm;
 
