@@ -106,6 +106,24 @@ newest_version() {
   [ -z "$best" ] || printf '%s\n' "$best"
 }
 
+# choose_version WHAT RANGE FORCE_VAR OFFERED HINT: picks from OFFERED (Debian versions, one a line) the version the
+# variable named FORCE_VAR forces (it must be offered), else the newest within RANGE. Sets CHOSEN and CHOSEN_HOW;
+# dies saying what the index offers when nothing fits (HINT: what to do then). WHAT names the package and index.
+choose_version() {
+  local what="$1" range="$2" force_var="$3" offered="$4" hint="$5"
+  local forced="${!force_var:-}"
+  if [ -n "$forced" ]; then
+    grep -qxF -- "$forced" <<<"$offered" \
+      || die "$what: $forced (forced by $force_var) is not offered; the index offers: ${offered:-nothing}"
+    CHOSEN="$forced"; CHOSEN_HOW="forced by $force_var"
+  else
+    CHOSEN="$(in_range_only "$range" <<<"$offered" | newest_version)"
+    [ -n "$CHOSEN" ] \
+      || die "$what: nothing in the tested range $range.x; the index offers: ${offered:-nothing}. $hint"
+    CHOSEN_HOW="range $range.x"
+  fi
+}
+
 # suite_versions SUITE KIND PKG... [-- apt-cache options...]: what the index offers from SUITE for the packages,
 # one "PKG VERSION" a line, from `apt-cache madison`. KIND: Packages (binary) or Sources.
 suite_versions() {

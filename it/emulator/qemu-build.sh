@@ -34,16 +34,9 @@ install_runtime() {
 resolve_qemu() {
   local offered how
   offered="$(suite_versions "$QEMU_SUITE" Sources qemu | awk '{print $2}')"
-  if [ -n "${QEMU_SRC_VERSION:-}" ]; then
-    grep -qxF -- "$QEMU_SRC_VERSION" <<<"$offered" \
-      || die "qemu source $QEMU_SRC_VERSION (forced by QEMU_SRC_VERSION) is not in the $QEMU_SUITE Sources index; it offers: ${offered:-nothing (is the deb-src entry missing?)}"
-    how="forced by QEMU_SRC_VERSION"
-  else
-    QEMU_SRC_VERSION="$(in_range_only "$QEMU_RANGE" <<<"$offered" | newest_version)"
-    [ -n "$QEMU_SRC_VERSION" ] \
-      || die "no qemu source in the tested range $QEMU_RANGE.x in the $QEMU_SUITE Sources index; it offers: ${offered:-nothing (is the deb-src entry missing?)}. Test a newer QEMU and widen QEMU_RANGE in $0"
-    how="range $QEMU_RANGE.x"
-  fi
+  choose_version "qemu source in the $QEMU_SUITE Sources index" "$QEMU_RANGE" QEMU_SRC_VERSION "$offered" \
+    "Is the deb-src entry missing? Or test a newer QEMU and widen QEMU_RANGE in $0"
+  QEMU_SRC_VERSION="$CHOSEN"; how="$CHOSEN_HOW"
   local line
   line="$(apt-cache showsrc qemu 2>/dev/null | awk -v v="$QEMU_SRC_VERSION" '
     /^Package: /{ver=""} /^Version: /{ver=$2} /^Checksums-Sha256:/{c=1;next} /^[^ ]/{c=0}
@@ -139,16 +132,9 @@ resolve_vsock() {
   fi
   local offered how
   offered="$(suite_versions "$VSOCK_SUITE" Packages "$VSOCK_PKG" -- "${VSOCK_OPTS[@]}" | awk '{print $2}')"
-  if [ -n "${VSOCK_VERSION:-}" ]; then
-    grep -qxF -- "$VSOCK_VERSION" <<<"$offered" \
-      || die "$VSOCK_PKG $VSOCK_VERSION (forced by VSOCK_VERSION) is not in the $VSOCK_SUITE Packages index; it offers: ${offered:-nothing}"
-    how="forced by VSOCK_VERSION"
-  else
-    VSOCK_VERSION="$(in_range_only "$VSOCK_RANGE" <<<"$offered" | newest_version)"
-    [ -n "$VSOCK_VERSION" ] \
-      || die "no $VSOCK_PKG in the tested range $VSOCK_RANGE.x in the $VSOCK_SUITE Packages index; it offers: ${offered:-nothing}. Test a newer one and widen VSOCK_RANGE in $0"
-    how="range $VSOCK_RANGE.x"
-  fi
+  choose_version "$VSOCK_PKG in the $VSOCK_SUITE Packages index" "$VSOCK_RANGE" VSOCK_VERSION "$offered" \
+    "Test a newer one and widen VSOCK_RANGE in $0"
+  VSOCK_VERSION="$CHOSEN"; how="$CHOSEN_HOW"
   VSOCK_SHA256="$(apt-cache "${VSOCK_OPTS[@]}" show "$VSOCK_PKG=$VSOCK_VERSION" 2>/dev/null | awk '/^SHA256: / && !d {print $2; d = 1}')"
   [[ "$VSOCK_SHA256" =~ ^[0-9a-f]{64}$ ]] || die "the $VSOCK_SUITE index has no SHA256 for $VSOCK_PKG=$VSOCK_VERSION"
   log "$VSOCK_PKG $VSOCK_VERSION ($how, $VSOCK_SUITE), deb sha256 $VSOCK_SHA256"

@@ -53,5 +53,13 @@ check "choice: nothing in 10.1 from backports" "" \
   "$(sv bookworm-backports Sources qemu linux-image-6.12.95+deb12-cloud-amd64 | awk '{print $2}' | in_range_only 10.1 | newest_version)"
 check "no packages, no call" "" "$(suite_versions sid Packages)"
 
+offered=$'1:10.0.2+ds-2~bpo12+1\n1:10.0.9+ds-1~bpo12+1\n1:10.1.0+ds-1'
+choose_version qemu 10.0 NOT_SET "$offered" hint
+check "choose: newest in range" "1:10.0.9+ds-1~bpo12+1 range 10.0.x" "$CHOSEN $CHOSEN_HOW"
+FORCE=1:10.0.2+ds-2~bpo12+1 choose_version qemu 10.0 FORCE "$offered" hint
+check "choose: forced and offered" "1:10.0.2+ds-2~bpo12+1 forced by FORCE" "$CHOSEN $CHOSEN_HOW"
+check "choose: forced but withdrawn dies" "1" "$( (FORCE=1:10.0.1 choose_version qemu 10.0 FORCE "$offered" hint) 2>/dev/null; echo $?)"
+check "choose: nothing in range dies naming the offer" "1" "$( (choose_version qemu 9.2 NOT_SET "$offered" hint) 2>&1 >/dev/null | grep -c 'offers: 1:10.0.2')"
+
 printf '%d passed, %d failed\n' "$pass" "$fail"
 [ "$fail" -eq 0 ]
