@@ -1,12 +1,8 @@
 package dev.attested.maven;
 
-import dev.attested.pcr.PcrManifest;
-import dev.attested.release.BuildManifest;
-import dev.attested.release.SourceRevision;
-import dev.attested.release.WorkingTree;
+import dev.attested.release.BuildInputs;
 import java.io.File;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Scm;
@@ -42,34 +38,13 @@ final class ReleaseInputs {
         return rel.toString().replace(File.separatorChar, '/');
     }
 
-    /**
-     * The build manifest of a rebuild (reproduce): the source revision is read from {@code .git}, the working tree
-     * is not checked.
-     */
-    BuildManifest buildManifest(PcrManifest manifest) {
-        Optional<SourceRevision> rev = SourceRevision.find(project.getBasedir().toPath());
-        return buildManifest(manifest, rev.map(r -> new BuildManifest.Source(scmUri(), r.commit(), r.ref()))
-                .orElse(null));
-    }
-
-    /** The build manifest of a release of {@code manifest}, built from {@code tree}. */
-    BuildManifest buildManifest(PcrManifest manifest, WorkingTree tree) {
-        SourceRevision rev = tree.revision();
-        return buildManifest(manifest, rev == null ? new BuildManifest.Source(scmUri(), null, null, true)
-                : new BuildManifest.Source(scmUri(), rev.commit(), rev.ref(), tree.dirty()));
-    }
-
-    private BuildManifest buildManifest(PcrManifest manifest, BuildManifest.Source source) {
-        TreeMap<String, String> tools = new TreeMap<>();
-        tools.put("jdk", System.getProperty("java.version"));
-        tools.put("jdk.vendor", System.getProperty("java.vendor"));
+    /** What the release and reproduce API records about this Maven build. */
+    BuildInputs buildInputs() {
+        TreeMap<String, String> tools = new TreeMap<>(BuildInputs.runningJdk());
         tools.put("maven", runtime.getMavenVersion());
         tools.put("plugin", pluginVersion);
-        if (manifest.tools() != null) {
-            tools.putAll(manifest.tools()); // what build-eif recorded wins over what this JVM says
-        }
-        return BuildManifest.of(project.getGroupId() + ":" + project.getArtifactId(), project.getVersion(),
-                modulePath(), source, tools, manifest);
+        return new BuildInputs(project.getGroupId() + ":" + project.getArtifactId(), project.getVersion(),
+                modulePath(), scmUri(), tools, pluginVersion);
     }
 
     private String scmUri() {

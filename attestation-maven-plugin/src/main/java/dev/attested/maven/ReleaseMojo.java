@@ -1,20 +1,14 @@
 package dev.attested.maven;
 
-import dev.attested.pcr.PcrHistory;
 import dev.attested.pcr.PcrHistoryException;
-import dev.attested.pcr.PcrManifest;
 import dev.attested.pcr.PcrManifestException;
-import dev.attested.release.BuildManifest;
+import dev.attested.release.Release;
 import dev.attested.release.ReleaseBundle;
 import dev.attested.release.ReleaseException;
-import dev.attested.kms.KeyPolicy;
 import dev.attested.release.WorkingTree;
 import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SortedMap;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -113,114 +107,58 @@ public class ReleaseMojo extends AbstractMojo {
             return;
         }
         try {
-            PcrManifest pcrs = PcrManifest.read(manifest.toPath());
-            Path eifFile = eif != null ? eif.toPath() : manifest.toPath().resolveSibling(pcrs.eif().file());
-            ReleaseBundle.requireOutputTimestamp(outputTimestamp, pcrs);
-            WorkingTree tree = WorkingTree.inspect(project.getBasedir().toPath(), allowDirty);
-            logSource(tree);
+            Release.PolicyChoice policy = kmsPolicy != null ? new Release.PolicyChoice.Named(kmsPolicy.toPath())
+                    : new Release.PolicyChoice.DefaultLocation(
+                            Path.of(project.getBuild().getDirectory(), "attestation", ReleaseBundle.POLICY_FILE));
+            Release.HistoryUpdate historyUpdate = environment == null || environment.isBlank() ? null
+                    : new Release.HistoryUpdate(environment, history.toPath(), retire);
             ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
-            BuildManifest build = inputs.buildManifest(pcrs, tree);
-            Path policyFile = policyFile();
-            byte[] policy = policyFile == null ? null : readPolicy(policyFile);
-
-            // Checked before anything is written: a conflict leaves no new bundle behind. A rerun publishes the
-            // bundle that is already there, so the history records that one.
-            Path root = outputDirectory.toPath();
-            PcrManifest released = ReleaseBundle.publishedManifest(root, project.getVersion())
-                    .filter(p -> p.pcrs().equals(pcrs.pcrs())).orElse(pcrs);
-            Changed historyChange = environment == null || environment.isBlank() ? null : historyWith(released);
-            List<SortedMap<Integer, String>> alsoAccepted = historyChange == null ? List.of()
-                    : historyChange.after().accepted(environment).stream().map(PcrHistory.Release::pcrs).toList();
-
-            ReleaseBundle bundle = ReleaseBundle.write(root, new ReleaseBundle.Request(eifFile, pcrs, build, policy,
-                    policyFile == null ? null : policyFile.toString(), plugin.getVersion(), alsoAccepted));
-            if (bundle.created()) {
-                getLog().info("Release bundle " + bundle.directory());
-            } else {
-                getLog().info("Release bundle " + bundle.directory() + " already holds this release (same PCRs): "
-                        + "kept unchanged.");
-                if (!bundle.differences().isEmpty()) {
-                    getLog().info("  This build differs from it only in " + String.join(", ", bundle.differences())
-                            + " (e.g. another commit with the same image, or a new EIF signature); the published "
-                            + "files stay as they are.");
-                }
-            }
-            bundle.sums().forEach((name, sha) -> getLog().info("  " + sha + "  " + name));
-            if (policy == null) {
-                getLog().info("No kms-policy.json found: shipped kms-policy-template.json with placeholders"
-                        + " (run attestation:kms-policy before release to ship a linted policy).");
-            }
-            if (historyChange != null) {
-                writeHistory(historyChange);
-            }
+            Release.Result result = Release.run(new Release.Request(manifest.toPath(), eif == null ? null : eif.toPath(),
+                    outputTimestamp, project.getBasedir().toPath(), allowDirty, inputs.buildInputs(), policy,
+                    outputDirectory.toPath(), historyUpdate));
+            log(result);
         } catch (PcrManifestException | ReleaseException | PcrHistoryException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
     }
 
-    private void logSource(WorkingTree tree) {
+    private void log(Release.Result result) {
+        WorkingTree tree = result.source();
         if (tree.dirty()) {
             getLog().warn("Releasing with -Dattestation.allowDirty=true: " + tree.describe()
                     + ". build-manifest.json and REPRODUCE.md say so.");
         } else {
             getLog().info("Source: " + tree.describe());
         }
-        if (tree.untrackedCount() > 0) {
-            getLog().warn(tree.untrackedCount() + " untracked file(s) are not part of the recorded commit: "
-                    + String.join(", ", tree.untracked()) + (tree.untrackedCount() > tree.untracked().size() ? ", ..." : "")
-                    + ". If the build reads any of them, consumers cannot reproduce this release: commit or ignore them.");
-        }
-    }
-
-    /** The policy to ship: the named file (which must exist), else the default if present, else none. */
-    private Path policyFile() {
-        if (kmsPolicy != null) {
-            if (!kmsPolicy.isFile()) {
-                throw new ReleaseException(ReleaseException.Code.RELEASE_POLICY_NOT_FOUND,
-                        "no KMS policy at " + kmsPolicy + " (attestation.releasePolicy).");
-            }
-            return kmsPolicy.toPath();
-        }
-        Path dflt = Path.of(project.getBuild().getDirectory(), "attestation", ReleaseBundle.POLICY_FILE);
-        return Files.isRegularFile(dflt) ? dflt : null;
-    }
-
-    private static byte[] readPolicy(Path file) {
-        try {
-            if (Files.size(file) > KeyPolicy.MAX_FILE_BYTES) {
-                throw new ReleaseException(ReleaseException.Code.RELEASE_POLICY_MALFORMED, file + " is "
-                        + Files.size(file) + " bytes; KMS key policies are at most 32 KB.");
-            }
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new ReleaseException(ReleaseException.Code.RELEASE_IO, "cannot read " + file + ": " + e, e);
-        }
-    }
-
-    private record Changed(Path file, PcrHistory before, PcrHistory after) {}
-
-    private Changed historyWith(PcrManifest pcrs) {
-        Path file = history.toPath();
-        PcrHistory before = PcrHistory.readOrEmpty(file);
-        PcrHistory after = before.append(environment, PcrHistory.Release.of(project.getVersion(), pcrs));
-        if (retire != null) {
-            for (String v : retire) {
-                if (!v.isBlank() && !v.trim().equals(project.getVersion())) {
-                    after = after.retire(environment, v.trim(), pcrs.outputTimestamp());
-                }
-            }
-        }
-        return new Changed(file, before, after);
-    }
-
-    private void writeHistory(Changed c) {
-        if (c.after().equals(c.before()) && Files.exists(c.file())) {
-            getLog().info("PCR history " + c.file() + " already accepts " + project.getVersion() + " for " + environment);
+        result.warnings().stream().filter(w -> w.kind() == Release.Warning.Kind.UNTRACKED_FILES)
+                .forEach(w -> getLog().warn(w.message()));
+        ReleaseBundle bundle = result.bundle();
+        if (bundle.created()) {
+            getLog().info("Release bundle " + bundle.directory());
         } else {
-            c.after().write(c.file());
-            getLog().info("PCR history " + c.file() + ": " + project.getVersion() + " accepted for " + environment);
+            getLog().info("Release bundle " + bundle.directory() + " already holds this release (same PCRs): "
+                    + "kept unchanged.");
+            if (!bundle.differences().isEmpty()) {
+                getLog().info("  This build differs from it only in " + String.join(", ", bundle.differences())
+                        + " (e.g. another commit with the same image, or a new EIF signature); the published "
+                        + "files stay as they are.");
+            }
         }
-        c.after().accepted(environment).forEach(r -> getLog().info("  accepted in " + environment + ": " + r.version()
-                + " PCR0 " + r.pcrs().get(0)));
+        bundle.sums().forEach((name, sha) -> getLog().info("  " + sha + "  " + name));
+        if (result.shippedTemplate()) {
+            getLog().info("No kms-policy.json found: shipped kms-policy-template.json with placeholders"
+                    + " (run attestation:kms-policy before release to ship a linted policy).");
+        }
+        Release.HistoryChange c = result.history();
+        if (c != null) {
+            String version = project.getVersion();
+            if (c.written()) {
+                getLog().info("PCR history " + c.file() + ": " + version + " accepted for " + c.environment());
+            } else {
+                getLog().info("PCR history " + c.file() + " already accepts " + version + " for " + c.environment());
+            }
+            c.accepted().forEach(r -> getLog().info("  accepted in " + c.environment() + ": " + r.version()
+                    + " PCR0 " + r.pcrs().get(0)));
+        }
     }
 }

@@ -2,14 +2,11 @@ package dev.attested.maven;
 
 import dev.attested.enclave.BuildException;
 import dev.attested.eif.EifException;
-import dev.attested.internal.io.AtomicFiles;
-import dev.attested.pcr.PcrManifest;
 import dev.attested.pcr.PcrManifestException;
-import dev.attested.release.BuildManifest;
 import dev.attested.release.ReleaseException;
 import dev.attested.release.ReproduceComparison;
+import dev.attested.release.Reproduction;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,10 +132,9 @@ public class ReproduceMojo extends AbstractMojo {
             return;
         }
         try {
-            PcrManifest published = PcrManifest.read(manifest.toPath());
-            Path buildFile = buildManifest != null ? buildManifest.toPath()
-                    : manifest.toPath().toAbsolutePath().resolveSibling(BuildManifest.FILE_NAME);
-            BuildManifest publishedBuild = BuildManifest.readIfPresent(buildFile);
+            // The published side is read and checked before the (long) rebuild.
+            Reproduction.Published published = Reproduction.Published.read(manifest.toPath(),
+                    buildManifest == null ? null : buildManifest.toPath());
             List<String> extra = signingArguments(signingKey, signingCertificate);
             if (arguments != null) {
                 extra.addAll(arguments);
@@ -147,15 +143,12 @@ public class ReproduceMojo extends AbstractMojo {
             Path copy = workDirectory.toPath().resolve("src");
             String module = inputs.modulePath();
             List<String> command = ReproduceBuild.run(new ReproduceBuild.Request(inputs.rootDirectory(), copy,
-                    mavenExecutable, ReproduceBuild.arguments(session, published.outputTimestamp(), module, goals, blobs, extra), workDirectory.toPath().resolve("build.log"),
+                    mavenExecutable, ReproduceBuild.arguments(session, published.manifest().outputTimestamp(), module, goals, blobs, extra), workDirectory.toPath().resolve("build.log"),
                     timeoutMinutes));
             getLog().info("Rebuilt with: " + String.join(" ", command));
-            PcrManifest rebuilt = PcrManifest.read(copy.resolve(module).resolve(rebuiltManifest));
-            // A signed release is rebuilt unsigned; its PCR8 is then read from the released EIF beside the manifest.
-            Path publishedEif = manifest.toPath().toAbsolutePath().resolveSibling(published.eif().file());
-            ReproduceComparison result = ReproduceComparison.compare(published, publishedBuild, rebuilt,
-                    inputs.buildManifest(rebuilt), publishedEif);
-            AtomicFiles.write(report.toPath(), result.toJson());
+            Reproduction reproduction = Reproduction.compare(published, copy.resolve(module).resolve(rebuiltManifest),
+                    inputs.buildInputs(), project.getBasedir().toPath(), report.toPath());
+            ReproduceComparison result = reproduction.comparison();
             for (String line : result.render().split("\n")) {
                 if (result.pcrsMatch()) {
                     getLog().info(line);
@@ -172,15 +165,9 @@ public class ReproduceMojo extends AbstractMojo {
                             + " unmeasured bytes (metadata or signature section): see the report.");
                 }
             }
-            if (!result.pcrsMatch()) {
-                throw new MojoFailureException(ReleaseException.Code.REPRODUCE_PCR_MISMATCH + ": "
-                        + String.join(", ", result.differingPcrs()) + " of the rebuild differ from " + manifest
-                        + (result.causes().isEmpty() ? "" : ". " + result.causes().get(0)));
-            }
+            reproduction.requireReproduced();
         } catch (PcrManifestException | ReleaseException | BuildException | EifException e) {
             throw new MojoFailureException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MojoExecutionException("cannot write " + report + ": " + e.getMessage(), e);
         }
     }
 }

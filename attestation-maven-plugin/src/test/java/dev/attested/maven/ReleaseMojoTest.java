@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The release goal on a real Git checkout: every refusal fails with its code before anything is written, so the
- * bundle released earlier and the PCR history stay byte-for-byte as they were and no temporary file is left.
+ * The release goal on a real Git checkout: its parameters reach {@code Release.run} (whose rules core's
+ * {@code ReleaseTest} covers one by one) and every refusal fails the goal with its code before anything is
+ * written, so the bundle released earlier and the PCR history stay byte-for-byte as they were.
  */
 class ReleaseMojoTest {
     private static final String TIMESTAMP = "2026-01-01T00:00:00Z";
