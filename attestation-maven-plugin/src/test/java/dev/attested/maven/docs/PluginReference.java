@@ -33,7 +33,8 @@ public final class PluginReference {
 
     /** The command that rewrites the committed page; named by the test when the page is stale. */
     public static final String REGENERATE = "./mvnw -B -q -pl attestation-maven-plugin -am test"
-            + " -Dtest=PluginReferenceTest -Dsurefire.failIfNoSpecifiedTests=false -Dattested.docs.regenerate=true";
+            + " -Dtest=PluginReferenceTest -Dsurefire.failIfNoSpecifiedTests=false -Dattested.mutation.skip=true"
+            + " -Dattested.docs.regenerate=true";
 
     private static final Pattern PROPERTY = Pattern.compile("\\$\\{([^}]+)}");
 
