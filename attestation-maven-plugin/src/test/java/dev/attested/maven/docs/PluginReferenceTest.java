@@ -59,6 +59,55 @@ class PluginReferenceTest {
         assertFalse(page.contains("| `repositorySession` |"));
     }
 
+    /**
+     * The goal pages list what parameters mean together under a link to the reference; every parameter such a list
+     * names must still be a parameter of that goal (a renamed parameter leaves no stale name behind).
+     */
+    @Test
+    void parameterListsOnTheGoalPagesNameRealParameters() throws IOException {
+        java.util.Map<String, Set<String>> parameters = new java.util.HashMap<>();
+        for (PluginReference.Goal goal : PluginReference.read(DESCRIPTOR)) {
+            parameters.put(goal.name(), goal.parameters().stream().map(PluginReference.Parameter::name)
+                    .collect(Collectors.toSet()));
+        }
+        List<String> stale = new java.util.ArrayList<>();
+        int checked = 0;
+        java.util.regex.Pattern link = java.util.regex.Pattern.compile("\\(plugin-reference\\.md#([a-z-]+)\\)");
+        java.util.regex.Pattern item = java.util.regex.Pattern.compile("^- `(\\w+)`.*");
+        List<Path> pages;
+        try (var files = Files.list(Repository.root().resolve("docs"))) {
+            pages = files.filter(p -> p.toString().endsWith(".md")).sorted().toList();
+        }
+        for (Path page : pages) {
+            List<String> lines = Files.readAllLines(page);
+            for (int i = 0; i < lines.size(); i++) {
+                java.util.regex.Matcher m = link.matcher(lines.get(i));
+                if (!m.find() || lines.get(i).startsWith("- ")) {
+                    continue;
+                }
+                Set<String> known = parameters.get(m.group(1));
+                assertTrue(known != null, page.getFileName() + ":" + (i + 1) + ": no goal " + m.group(1));
+                int j = i + 1;
+                while (j < lines.size() && lines.get(j).isBlank()) {
+                    j++;
+                }
+                for (; j < lines.size() && lines.get(j).startsWith("- "); j++) {
+                    java.util.regex.Matcher name = item.matcher(lines.get(j));
+                    if (name.matches()) {
+                        checked++;
+                        if (!known.contains(name.group(1))) {
+                            stale.add(page.getFileName() + ":" + (j + 1) + ": " + m.group(1) + " has no parameter "
+                                    + name.group(1));
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(checked > 0, "no parameter list found under a plugin-reference link in docs/");
+        assertTrue(stale.isEmpty(), "docs name parameters the plugin does not have (renamed? update the page):\n  "
+                + String.join("\n  ", stale));
+    }
+
     @Test
     void javadocHtmlBecomesMarkdownWithoutEntities(@TempDir Path dir) throws IOException {
         Path descriptor = dir.resolve("plugin.xml");
