@@ -149,9 +149,13 @@ public final class EifBuild {
         public static final Limits DEFAULTS = new Limits(ImageLimits.DEFAULT_MAX_BYTES, ImageLimits.DEFAULT_MAX_ENTRIES);
 
         public Limits {
-            if (maxImageBytes <= 0 || maxImageEntries <= 0) {
-                throw new BuildException(BuildException.Code.INPUT_INVALID, "maxImageBytes and maxImageEntries must be "
-                        + "positive, got " + maxImageBytes + " and " + maxImageEntries);
+            if (maxImageBytes <= 0) {
+                throw new BuildException(BuildException.Code.INPUT_INVALID,
+                        "maxImageBytes must be positive, got " + maxImageBytes);
+            }
+            if (maxImageEntries <= 0) {
+                throw new BuildException(BuildException.Code.INPUT_INVALID,
+                        "maxImageEntries must be positive, got " + maxImageEntries);
             }
         }
 
