@@ -28,12 +28,12 @@ public final class EmuEif {
         String name = args[3];
         Path work = out.resolve("work-" + name);
         BootBlobs blobs = BootBlobs.load(Path.of(args[0]));
-        EifBuild.Result r = new EifBuild()
-                .fromImage(blobs, Path.of(args[1]), new PcrManifest.Image(name, "1.0", null, null))
+        EifBuild.Result r = EifBuild.build(EifBuild.Request.builder(
+                        new EifBuild.FromImage(blobs, Path.of(args[1]), new PcrManifest.Image(name, "1.0", null, null),
+                                EifBuild.Backend.NATIVE),
+                        new EifBuild.BuildTool("it/emulator", "1"), new EifBuild.Output(out, name + ".eif", work))
                 .imageName(name, "1.0")
-                .buildTool("it/emulator", "1")
-                .output(out, name + ".eif", work)
-                .buildNative();
+                .build());
         PcrManifest manifest = r.manifest();
         if (args.length == 6) {
             // Signed the way `nitro-cli sign-eif` signs: the built EIF gains a signature section (PCR8).

@@ -177,6 +177,14 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
     }
 
     /**
+     * Writes the deterministic blobs zip ({@link #writeZip(OutputStream)}) to {@code zip}: it appears under that name
+     * only when complete.
+     */
+    public void writeZip(Path zip) throws IOException {
+        dev.attested.internal.io.AtomicFiles.write(zip, this::writeZip);
+    }
+
+    /**
      * Writes the blobs as a deterministic zip (sorted flat names, fixed times, no extra fields) to
      * {@code out}: the artifact {@code package-blobs} publishes.
      */

@@ -38,17 +38,22 @@ class EifBuildTest {
                 new Layer().dir("app", 0755, 1700000000L).file("app/run", 0755, 1700000000L, "#!/bin/sh\necho hi\n"));
     }
 
-    private EifBuild build(Path root) throws IOException {
+    private EifBuild.Request.Builder build(Path root) throws IOException {
+        return build(root, EifBuild.Backend.NATIVE);
+    }
+
+    private EifBuild.Request.Builder build(Path root, EifBuild.Backend backend) throws IOException {
         BootBlobs blobs = BootBlobs.load(FakeBlobs.create(root.resolve("blobs")));
-        return new EifBuild().fromImage(blobs, image(root.resolve("image.tar")),
-                        new PcrManifest.Image("app", "1.0", null, "scratch"))
-                .imageName("app", "1.0").buildTime(TIME).buildTool("attestation-maven-plugin", "test")
-                .output(root.resolve("out"), "app-1.0.eif", root.resolve("work"));
+        return EifBuild.Request.builder(new EifBuild.FromImage(blobs, image(root.resolve("image.tar")),
+                        new PcrManifest.Image("app", "1.0", null, "scratch"), backend),
+                        new EifBuild.BuildTool("attestation-maven-plugin", "test"),
+                        new EifBuild.Output(root.resolve("out"), "app-1.0.eif", root.resolve("work")))
+                .imageName("app", "1.0").buildTime(TIME);
     }
 
     @Test
     void nativeBuildWritesEifAndManifestWhosePcrsMeasureTheFile() throws IOException {
-        EifBuild.Result r = build(dir).buildNative();
+        EifBuild.Result r = EifBuild.build(build(dir).build());
         assertEquals(dir.resolve("out/app-1.0.eif"), r.eif());
         assertEquals(dir.resolve("out/pcr-manifest.json"), r.manifestFile());
         PcrManifest m = PcrManifest.read(r.manifestFile());
@@ -64,7 +69,7 @@ class EifBuildTest {
     /** PCR1 covers kernel, cmdline and the bootstrap ramdisk only: it is a function of the blobs. */
     @Test
     void pcr1DependsOnlyOnTheBlobs() throws IOException {
-        EifBuild.Result r = build(dir).buildNative();
+        EifBuild.Result r = EifBuild.build(build(dir).build());
         ByteArrayOutputStream bootstrap = new ByteArrayOutputStream();
         BootstrapRamdisk.write(dir.resolve("blobs/init"), dir.resolve("blobs/nsm.ko"), bootstrap);
         java.security.MessageDigest d;
@@ -81,17 +86,17 @@ class EifBuildTest {
 
     @Test
     void sameInputsInAnotherDirectoryGiveIdenticalFiles() throws IOException {
-        EifBuild.Result a = build(dir.resolve("a")).buildNative();
-        EifBuild.Result b = build(dir.resolve("b")).buildNative();
+        EifBuild.Result a = EifBuild.build(build(dir.resolve("a")).build());
+        EifBuild.Result b = EifBuild.build(build(dir.resolve("b")).build());
         assertArrayEquals(Files.readAllBytes(a.eif()), Files.readAllBytes(b.eif()));
         assertArrayEquals(Files.readAllBytes(a.manifestFile()), Files.readAllBytes(b.manifestFile()));
     }
 
     @Test
     void unreadableImageLeavesNoOutputFiles() throws IOException {
-        EifBuild b = build(dir);
+        EifBuild.Request b = build(dir).build();
         Files.writeString(dir.resolve("image.tar"), "not a tarball");
-        assertThrows(RuntimeException.class, b::buildNative);
+        assertThrows(RuntimeException.class, () -> EifBuild.build(b));
         try (var files = Files.list(dir.resolve("out"))) {
             assertEquals(List.of(), files.toList());
         }
@@ -102,8 +107,9 @@ class EifBuildTest {
         Path kernel = Files.writeString(dir.resolve("kernel"), "KERNEL-BYTES");
         Path r0 = Files.writeString(dir.resolve("r0"), "RAMDISK-0");
         Path r1 = Files.writeString(dir.resolve("r1"), "RAMDISK-1-APP");
-        EifBuild.Result r = new EifBuild().explicit(EifArchitecture.X86_64, kernel, null, "console=ttyS0", List.of(r0, r1))
-                .output(dir.resolve("out"), "x.eif", dir.resolve("work")).buildNative();
+        EifBuild.Result r = EifBuild.build(EifBuild.Request.builder(new EifBuild.ExplicitKernel(EifArchitecture.X86_64,
+                        kernel, java.util.Optional.empty(), "console=ttyS0", List.of(r0, r1)), TOOL,
+                new EifBuild.Output(dir.resolve("out"), "x.eif", dir.resolve("work"))).build());
         assertEquals("explicit", r.manifest().mode());
         assertEquals(Pcr.ofContent("KERNEL-BYTESconsole=ttyS0RAMDISK-0RAMDISK-1-APP".getBytes()),
                 r.manifest().pcrValues().get(0));
@@ -114,12 +120,15 @@ class EifBuildTest {
     @Test
     void explicitBuildWithoutRamdisksIsRejected() throws IOException {
         Path kernel = Files.writeString(dir.resolve("kernel"), "K");
-        BuildException e = assertThrows(BuildException.class, () -> new EifBuild()
-                .explicit(EifArchitecture.X86_64, kernel, null, "c", List.of()).output(dir, "x.eif", dir).buildNative());
+        BuildException e = assertThrows(BuildException.class, () -> EifBuild.build(EifBuild.Request.builder(
+                new EifBuild.ExplicitKernel(EifArchitecture.X86_64, kernel, java.util.Optional.empty(), "c", List.of()),
+                TOOL, new EifBuild.Output(dir, "x.eif", dir)).build()));
         assertEquals(BuildException.Code.INPUT_INVALID, e.code());
     }
 
-    private NitroCli standIn(String pcrSource) throws IOException {
+    private static final EifBuild.BuildTool TOOL = new EifBuild.BuildTool("test", "1");
+
+    private EifBuild.NitroCliBackend standIn(String pcrSource) throws IOException {
         // Writes the native EIF it is given as its output and prints measurements taken from a file.
         Path s = dir.resolve("nitro-cli");
         Files.writeString(s, "#!/bin/sh\n"
@@ -129,7 +138,7 @@ class EifBuildTest {
                 + "echo 'Start building the Enclave Image...' >&2\n"
                 + "cat \"" + pcrSource + "\"\n");
         Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new NitroCli(s.toString(), Map.of(), Duration.ofSeconds(30));
+        return new EifBuild.NitroCliBackend(s.toString(), "app:1.0", Duration.ofSeconds(30));
     }
 
     private static String json(SortedMap<Integer, Pcr> pcrs) {
@@ -139,10 +148,10 @@ class EifBuildTest {
 
     @Test
     void nitroCliModeKeepsItsEifWhenItsPcrsMatchTheFileAndReportsTheNativeComparison() throws IOException {
-        EifBuild.Result nat = build(dir.resolve("n")).buildNative();
+        EifBuild.Result nat = EifBuild.build(build(dir.resolve("n")).build());
         Files.copy(nat.eif(), dir.resolve("native.eif"));
         Files.writeString(dir.resolve("pcrs.json"), json(nat.manifest().pcrValues()));
-        EifBuild.Result r = build(dir.resolve("c")).buildWithNitroCli(standIn(dir.resolve("pcrs.json").toString()), "app:1.0");
+        EifBuild.Result r = EifBuild.build(build(dir.resolve("c"), standIn(dir.resolve("pcrs.json").toString())).build());
         assertEquals("nitro-cli", r.manifest().mode());
         assertEquals(nat.manifest().pcrs(), r.manifest().pcrs());
         assertEquals(nat.manifest().pcrValues(), r.nativePcrs().orElseThrow());
@@ -150,14 +159,13 @@ class EifBuildTest {
 
     @Test
     void nitroCliModeFailsWhenItsReportedPcrsDifferFromTheFile() throws IOException {
-        EifBuild.Result nat = build(dir.resolve("n")).buildNative();
+        EifBuild.Result nat = EifBuild.build(build(dir.resolve("n")).build());
         Files.copy(nat.eif(), dir.resolve("native.eif"));
         SortedMap<Integer, Pcr> wrong = new java.util.TreeMap<>(nat.manifest().pcrValues());
         wrong.put(2, Pcr.ofContent(new byte[] {1}));
         Files.writeString(dir.resolve("pcrs.json"), json(wrong));
-        EifBuild b = build(dir.resolve("c"));
-        BuildException e = assertThrows(BuildException.class,
-                () -> b.buildWithNitroCli(standIn(dir.resolve("pcrs.json").toString()), "app:1.0"));
+        EifBuild.Request b = build(dir.resolve("c"), standIn(dir.resolve("pcrs.json").toString())).build();
+        BuildException e = assertThrows(BuildException.class, () -> EifBuild.build(b));
         assertEquals(BuildException.Code.NITRO_CLI_MISMATCH, e.code());
         assertFalse(Files.exists(dir.resolve("c/out/app-1.0.eif")), "no EIF under the final name");
         assertFalse(Files.exists(dir.resolve("c/out/pcr-manifest.json")));
@@ -185,10 +193,10 @@ class EifBuildTest {
 
     @Test
     void signedBuildAddsPcr8OfTheCertificateAndKeepsPcr0To2() throws Exception {
-        EifBuild.Result unsigned = build(dir.resolve("u")).buildNative();
+        EifBuild.Result unsigned = EifBuild.build(build(dir.resolve("u")).build());
         Path[] kc = p384KeyAndCertificate(Files.createDirectories(dir.resolve("keys")),
                 Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"));
-        EifBuild.Result signed = build(dir.resolve("s")).signing(kc[0], kc[1]).buildNative();
+        EifBuild.Result signed = EifBuild.build(build(dir.resolve("s")).signing(new EifBuild.Signing(kc[0], kc[1])).build());
         SortedMap<Integer, Pcr> pcrs = signed.manifest().pcrValues();
         assertEquals(List.of(0, 1, 2, 8), List.copyOf(pcrs.keySet()));
         java.security.cert.X509Certificate cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory
@@ -217,7 +225,7 @@ class EifBuildTest {
 
     @Test
     void nativeBuildLeavesTheBootstrapRamdiskButNoCustomerRamdiskOrSpoolInTheWorkDirectory() throws IOException {
-        build(dir).buildNative();
+        EifBuild.build(build(dir).build());
         List<String> work = filesIn(dir.resolve("work"));
         assertTrue(work.contains("bootstrap-initrd.img"), work.toString());
         assertFalse(work.contains("customer-initrd.img"), work.toString());
@@ -228,9 +236,11 @@ class EifBuildTest {
     void customerRamdiskStreamedIntoTheEifIsTheOneCustomerRamdiskWrites() throws IOException {
         Path image = largerImage(dir.resolve("larger.tar"));
         BootBlobs blobs = BootBlobs.load(FakeBlobs.create(dir.resolve("blobs")));
-        EifBuild.Result r = new EifBuild().fromImage(blobs, image, new PcrManifest.Image("app", "1.0", null, "scratch"))
-                .imageName("app", "1.0").buildTime(TIME).buildTool("attestation-maven-plugin", "test")
-                .output(dir.resolve("out"), "app-1.0.eif", dir.resolve("work")).buildNative();
+        EifBuild.Result r = EifBuild.build(EifBuild.Request.builder(new EifBuild.FromImage(blobs, image,
+                        new PcrManifest.Image("app", "1.0", null, "scratch"), EifBuild.Backend.NATIVE),
+                        new EifBuild.BuildTool("attestation-maven-plugin", "test"),
+                        new EifBuild.Output(dir.resolve("out"), "app-1.0.eif", dir.resolve("work")))
+                .imageName("app", "1.0").buildTime(TIME).build());
         ByteArrayOutputStream customer = new ByteArrayOutputStream();
         CustomerRamdisk.write(image, dir.resolve("other-work"), customer);
         assertTrue(customer.size() > 1 << 20);
@@ -251,7 +261,7 @@ class EifBuildTest {
     void signedBuildManifestNamesTheSha256AndSizeOfTheSignedFile() throws Exception {
         Path[] kc = p384KeyAndCertificate(Files.createDirectories(dir.resolve("keys")),
                 Instant.parse("2025-01-01T00:00:00Z"), Instant.parse("2027-01-01T00:00:00Z"));
-        EifBuild.Result signed = build(dir).signing(kc[0], kc[1]).buildNative();
+        EifBuild.Result signed = EifBuild.build(build(dir).signing(new EifBuild.Signing(kc[0], kc[1])).build());
         PcrManifest m = PcrManifest.read(signed.manifestFile());
         assertEquals(BootBlobs.sha256(signed.eif()), m.eif().sha256());
         assertEquals(Files.size(signed.eif()), m.eif().size());
@@ -259,10 +269,10 @@ class EifBuildTest {
 
     @Test
     void imageForAnotherArchitectureIsRejectedAndLeavesNoSpool() throws IOException {
-        EifBuild b = build(dir);
+        EifBuild.Request b = build(dir).build();
         TestImages.dockerSave(dir.resolve("image.tar"), TestImages.config("[\"/app/run\"]", null, null)
                 .replace("\"amd64\"", "\"arm64\""), new Layer().file("app/run", 0755, 1, "x"));
-        BuildException e = assertThrows(BuildException.class, b::buildNative);
+        BuildException e = assertThrows(BuildException.class, () -> EifBuild.build(b));
         assertEquals(BuildException.Code.INPUT_INVALID, e.code());
         assertTrue(e.getMessage().contains("arm64"), e.getMessage());
         assertTrue(filesIn(dir.resolve("work")).stream().noneMatch(n -> n.endsWith(".spool")));
@@ -273,8 +283,8 @@ class EifBuildTest {
     void buildFailingAfterTheImageIsFlattenedLeavesNoSpool() throws Exception {
         Path[] kc = p384KeyAndCertificate(Files.createDirectories(dir.resolve("keys")),
                 Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2021-01-01T00:00:00Z"));
-        EifBuild b = build(dir).signing(kc[0], kc[1]);
-        assertThrows(dev.attested.eif.EifException.class, b::buildNative);
+        EifBuild.Request b = build(dir).signing(new EifBuild.Signing(kc[0], kc[1])).build();
+        assertThrows(dev.attested.eif.EifException.class, () -> EifBuild.build(b));
         assertTrue(filesIn(dir.resolve("work")).stream().noneMatch(n -> n.endsWith(".spool")),
                 filesIn(dir.resolve("work")).toString());
     }
@@ -283,8 +293,8 @@ class EifBuildTest {
     void certificateNotValidAtTheBuildTimeIsRejectedWithoutOutput() throws Exception {
         Path[] kc = p384KeyAndCertificate(Files.createDirectories(dir.resolve("keys")),
                 Instant.parse("2020-01-01T00:00:00Z"), Instant.parse("2021-01-01T00:00:00Z"));
-        EifBuild b = build(dir).signing(kc[0], kc[1]);
-        dev.attested.eif.EifException e = assertThrows(dev.attested.eif.EifException.class, b::buildNative);
+        EifBuild.Request b = build(dir).signing(new EifBuild.Signing(kc[0], kc[1])).build();
+        dev.attested.eif.EifException e = assertThrows(dev.attested.eif.EifException.class, () -> EifBuild.build(b));
         assertTrue(e.getMessage().toLowerCase().contains("expire") || e.getMessage().contains("valid"), e.getMessage());
         try (var files = Files.list(dir.resolve("out"))) {
             assertEquals(List.of(), files.toList());

@@ -26,9 +26,9 @@ class PcrManifestSchemaTest {
             schema = json.readTree(in);
         }
         BootBlobs blobs = BootBlobs.load(FakeBlobs.create(dir.resolve("blobs")));
-        EifBuild.Result r = new EifBuild().fromImage(blobs, EifBuildTest.image(dir.resolve("image.tar")),
-                        new dev.attested.pcr.PcrManifest.Image("app", "1.0", "sha256:" + "ab".repeat(32), "scratch"))
-                .buildTime(EifBuildTest.TIME).output(dir.resolve("out"), "app-1.0.eif", dir.resolve("work")).buildNative();
+        EifBuild.Result r = EifBuild.build(EifBuild.Request.builder(new EifBuild.FromImage(blobs, EifBuildTest.image(dir.resolve("image.tar")),
+                        new dev.attested.pcr.PcrManifest.Image("app", "1.0", "sha256:" + "ab".repeat(32), "scratch"), EifBuild.Backend.NATIVE), new EifBuild.BuildTool("attestation-maven-plugin", "test"),
+                new EifBuild.Output(dir.resolve("out"), "app-1.0.eif", dir.resolve("work"))).buildTime(EifBuildTest.TIME).build());
         JsonNode manifest = json.readTree(r.manifestFile().toFile());
 
         assertEquals(1, schema.at("/properties/schemaVersion/const").asInt());
@@ -45,11 +45,11 @@ class PcrManifestSchemaTest {
         dev.attested.pcr.PcrManifest.Tarball t = new dev.attested.pcr.PcrManifest.Tarball("base/jre.tar", "ab".repeat(32),
                 "sha256:" + "cd".repeat(32), java.util.List.of("sha256:" + "ef".repeat(32)));
         BootBlobs blobs = BootBlobs.load(FakeBlobs.create(dir.resolve("blobs")));
-        EifBuild.Result r = new EifBuild().fromImage(blobs, EifBuildTest.image(dir.resolve("image.tar")),
+        EifBuild.Result r = EifBuild.build(EifBuild.Request.builder(new EifBuild.FromImage(blobs, EifBuildTest.image(dir.resolve("image.tar")),
                         new dev.attested.pcr.PcrManifest.Image("app", "1.0", "sha256:" + "ab".repeat(32),
                                 "tar://base/jre.tar", t, new dev.attested.pcr.PcrManifest.Tarball(null, "12".repeat(32),
-                                        "sha256:" + "34".repeat(32), java.util.List.of())))
-                .buildTime(EifBuildTest.TIME).output(dir.resolve("out"), "app-1.0.eif", dir.resolve("work")).buildNative();
+                                        "sha256:" + "34".repeat(32), java.util.List.of())), EifBuild.Backend.NATIVE), new EifBuild.BuildTool("attestation-maven-plugin", "test"),
+                new EifBuild.Output(dir.resolve("out"), "app-1.0.eif", dir.resolve("work"))).buildTime(EifBuildTest.TIME).build());
         JsonNode manifest = json.readTree(r.manifestFile().toFile());
         assertEquals("base/jre.tar", manifest.at("/image/baseTarball/path").asText());
         conforms(schema, schema, manifest, "");

@@ -33,13 +33,15 @@ class SignedReproduceTest {
         Path kernel = Files.writeString(src.resolve("kernel"), "KERNEL");
         Path boot = Files.writeString(src.resolve("boot"), "BOOTSTRAP");
         Path appDisk = Files.writeString(src.resolve("app"), app);
-        EifBuild b = new EifBuild().explicit(EifArchitecture.X86_64, kernel, null, "console=ttyS0", List.of(boot, appDisk))
-                .buildTime(Instant.parse("2026-01-01T00:00:00Z"))
-                .output(dir.resolve(name), "app.eif", dir.resolve(name + "-work"));
+        EifBuild.Request.Builder b = EifBuild.Request.builder(new EifBuild.ExplicitKernel(EifArchitecture.X86_64, kernel,
+                        java.util.Optional.empty(), "console=ttyS0", List.of(boot, appDisk)),
+                        new EifBuild.BuildTool("attestation-maven-plugin", "test"),
+                        new EifBuild.Output(dir.resolve(name), "app.eif", dir.resolve(name + "-work")))
+                .buildTime(Instant.parse("2026-01-01T00:00:00Z"));
         if (keyAndCert != null) {
-            b.signing(keyAndCert[0], keyAndCert[1]);
+            b.signing(new EifBuild.Signing(keyAndCert[0], keyAndCert[1]));
         }
-        return b.buildNative();
+        return EifBuild.build(b.build());
     }
 
     private Path[] key() throws Exception {

@@ -3,12 +3,12 @@ package dev.attested.maven;
 import dev.attested.enclave.BootBlobs;
 import dev.attested.enclave.BuildException;
 import dev.attested.enclave.EifBuild;
-import dev.attested.enclave.ImageTarballs;
-import dev.attested.enclave.NitroCli;
 import dev.attested.enclave.OutputTimestamp;
 import dev.attested.eif.EifArchitecture;
-import dev.attested.pcr.PcrManifest;
-import dev.attested.internal.ramdisk.ImageLimits;
+import dev.attested.image.BaseImage;
+import dev.attested.image.EnclaveBuild;
+import dev.attested.image.ImageSource;
+import dev.attested.image.Launch;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import javax.inject.Inject;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
@@ -31,7 +30,8 @@ import org.eclipse.aether.RepositorySystemSession;
 /**
  * Builds a reproducible EIF (target/attestation/${project.artifactId}-${project.version}.eif) and its
  * {@code pcr-manifest.json}: the project's jar and runtime dependencies become an OCI image (Jib), the image
- * becomes the customer ramdisk, the boot blobs the kernel and bootstrap ramdisk.
+ * becomes the customer ramdisk, the boot blobs the kernel and bootstrap ramdisk. The build itself is
+ * {@link EnclaveBuild} (and {@link EifBuild} for an explicit kernel); this goal maps its parameters onto it.
  */
 @Mojo(name = "build-eif", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true,
         requiresDependencyResolution = ResolutionScope.RUNTIME)
@@ -108,10 +108,10 @@ public class BuildEifMojo extends AbstractMojo {
     boolean skip;
     /** Most uncompressed bytes the image's layers may hold, all together (default 8 GiB); more is IMAGE_LIMIT. */
     @Parameter(property = "attestation.maxImageBytes", defaultValue = "8589934592")
-    long maxImageBytes = ImageLimits.DEFAULT_MAX_BYTES;
+    long maxImageBytes = EifBuild.Limits.DEFAULTS.maxImageBytes();
     /** Most tar entries the image's layers may hold, all together (default 1000000); more is IMAGE_LIMIT. */
     @Parameter(property = "attestation.maxImageEntries", defaultValue = "1000000")
-    long maxImageEntries = ImageLimits.DEFAULT_MAX_ENTRIES;
+    long maxImageEntries = EifBuild.Limits.DEFAULTS.maxImageEntries();
 
     /** Maven's reproducible-builds property itself: without it maven-jar-plugin stamps the wall clock into the jar. */
     @Parameter(defaultValue = "${project.build.outputTimestamp}", readonly = true)
@@ -143,63 +143,39 @@ public class BuildEifMojo extends AbstractMojo {
             Instant time = OutputTimestamp.parse(outputTimestamp);
             Path out = outputDirectory.toPath();
             Path work = out.resolve("work");
-            // Nothing of the machine that runs the build: not even the JDK running Maven (the release's
-            // build-manifest.json records it). The manifest is a function of the inputs only.
-            TreeMap<String, String> tools = new TreeMap<>(Map.of("attestation-maven-plugin",
-                    pluginVersion == null ? "unknown" : pluginVersion));
-            EifBuild build = new EifBuild().imageName(imageName, imageVersion).buildTime(time)
-                    .buildTool("attestation-maven-plugin", tools.get("attestation-maven-plugin"))
-                    .output(out, project.getArtifactId() + "-" + project.getVersion() + ".eif", work);
-            build.imageLimits(imageLimits());
-            if (signingKey != null || signingCertificate != null) {
-                build.signing(path(signingKey), path(signingCertificate));
-            }
+            String baseName = project.getArtifactId() + "-" + project.getVersion();
+            EifBuild.BuildTool tool = new EifBuild.BuildTool(PLUGIN, pluginVersion == null ? "unknown" : pluginVersion);
+            EifBuild.Limits limits = new EifBuild.Limits(maxImageBytes, maxImageEntries);
+            Optional<EifBuild.Signing> signing = signing();
             EifBuild.Result result;
             if (kernel != null) {
-                build.tools(tools).explicit(arch == null ? EifArchitecture.X86_64 : EifArchitecture.parse(arch), kernel.toPath(),
-                        path(kernelConfig), cmdline == null ? "" : cmdline,
-                        ramdisks == null ? List.of() : ramdisks.stream().map(File::toPath).toList());
-                result = build.buildNative();
+                if (!EifBuild.NATIVE.equals(mode)) {
+                    throw new BuildException(BuildException.Code.INPUT_INVALID, "an explicit kernel is built natively: "
+                            + "mode=" + mode + " builds from an image; drop mode or the kernel");
+                }
+                EifBuild.Request.Builder request = EifBuild.Request.builder(new EifBuild.ExplicitKernel(
+                                arch == null ? EifArchitecture.X86_64 : EifArchitecture.parse(arch), kernel.toPath(),
+                                Optional.ofNullable(path(kernelConfig)), cmdline == null ? "" : cmdline,
+                                ramdisks == null ? List.of() : ramdisks.stream().map(File::toPath).toList()),
+                        tool, new EifBuild.Output(out, baseName + ".eif", work))
+                        .imageName(imageName, imageVersion).buildTime(time).limits(limits);
+                signing.ifPresent(request::signing);
+                result = EifBuild.build(request.build());
             } else {
+                EnclaveBuild.Backend backend = backend();
                 BootBlobs bootBlobs = BuildEifBlobs.resolve(blobs, System.getenv(),
                         arch == null ? Optional.empty() : Optional.of(EifArchitecture.parse(arch)), work.resolve("blobs"),
                         repositorySystem, repositorySession, project.getRemoteProjectRepositories());
                 getLog().info("Boot blobs: " + bootBlobs.directory() + " (" + bootBlobs.arch().id() + ")");
-                EnclaveImageBuilder images = EnclaveImageBuilder.forProject(project, imageTarball != null, baseImage,
-                        path(extraFiles), entrypoint, mainClass, environment, time, bootBlobs.arch());
-                Path projectDir = EnclaveImageBuilder.projectDirectory(project);
-                String reference = imageName + ":" + imageVersion;
-                PcrManifest.Image image;
-                Path tarball;
-                if (imageTarball != null) {
-                    tarball = imageTarball.toPath();
-                    image = new PcrManifest.Image(imageName, imageVersion, null, null, null,
-                            ImageTarballs.describe(tarball, projectDir));
-                } else {
-                    BuildEifReport.warnIfNotReproducible(getLog(), projectOutputTimestamp, images.artifact(), project);
-                    images.validateBase();
-                    EnclaveImageBuilder.BuiltImage built = images.toTarball(out.resolve(project.getArtifactId()
-                            + "-" + project.getVersion() + "-image.tar"), reference, work.resolve("jib-cache"));
-                    tarball = built.tarball();
-                    image = new PcrManifest.Image(imageName, imageVersion, built.digest(),
-                            ImageTarballs.recordedReference(baseImage, projectDir),
-                            ImageTarballs.isTarReference(baseImage)
-                                    ? ImageTarballs.describe(ImageTarballs.file(baseImage, projectDir), projectDir) : null,
-                            null);
-                    getLog().info("Enclave image " + reference + " " + built.digest() + " -> " + tarball);
-                }
-                build.fromImage(bootBlobs, tarball, image);
-                if (EifBuild.NITRO_CLI.equals(mode)) {
-                    images.toDockerDaemon(reference, path(docker), work.resolve("jib-cache"));
-                    NitroCli cli = new NitroCli(nitroCli, Map.of("NITRO_CLI_BLOBS", bootBlobs.directory().toString(),
-                            "NITRO_CLI_ARTIFACTS", work.resolve("nitro-cli").toString()), Duration.ofMinutes(30));
-                    tools.put("nitro-cli", cli.version(work));
-                    result = build.tools(tools).buildWithNitroCli(cli, reference);
-                } else if (EifBuild.NATIVE.equals(mode)) {
-                    result = build.tools(tools).buildNative();
-                } else {
-                    throw new BuildException(BuildException.Code.INPUT_INVALID, "mode must be native or nitro-cli, not " + mode);
-                }
+                EnclaveBuild.Request.Builder request = EnclaveBuild.Request.builder(imageSource(), bootBlobs, tool, out,
+                                baseName)
+                        .backend(backend).imageName(imageName, imageVersion).buildTime(time).limits(limits)
+                        .projectDirectory(projectDirectory(project));
+                signing.ifPresent(request::signing);
+                EnclaveBuild.Result built = EnclaveBuild.build(request.build());
+                built.image().ifPresent(i -> getLog().info("Enclave image " + imageName + ":" + imageVersion + " "
+                        + i.digest() + " -> " + i.tarball()));
+                result = built.eif();
             }
             BuildEifReport.log(getLog(), result);
         } catch (BuildException | dev.attested.internal.ramdisk.RamdiskException | dev.attested.eif.EifException e) {
@@ -207,12 +183,59 @@ public class BuildEifMojo extends AbstractMojo {
         }
     }
 
-    private ImageLimits imageLimits() {
-        try {
-            return new ImageLimits(maxImageBytes, maxImageEntries);
-        } catch (IllegalArgumentException e) {
-            throw new BuildException(BuildException.Code.INPUT_INVALID, e.getMessage());
+    /** The name this plugin records as the build tool (EIF metadata, manifest tools). */
+    static final String PLUGIN = "attestation-maven-plugin";
+
+    private EnclaveBuild.Backend backend() {
+        if (EifBuild.NATIVE.equals(mode)) {
+            return EnclaveBuild.Backend.NATIVE;
         }
+        if (EifBuild.NITRO_CLI.equals(mode)) {
+            return new EnclaveBuild.NitroCli(nitroCli, Optional.ofNullable(path(docker)), Duration.ofMinutes(30));
+        }
+        throw new BuildException(BuildException.Code.INPUT_INVALID, "mode must be native or nitro-cli, not " + mode);
+    }
+
+    private Optional<EifBuild.Signing> signing() {
+        if (signingKey == null && signingCertificate == null) {
+            return Optional.empty();
+        }
+        if (signingKey == null || signingCertificate == null) {
+            throw new BuildException(BuildException.Code.INPUT_INVALID,
+                    "signing needs both signingKey and signingCertificate (or neither)");
+        }
+        return Optional.of(new EifBuild.Signing(signingKey.toPath(), signingCertificate.toPath()));
+    }
+
+    /**
+     * The ready image tarball, else the project's application: its jar (required for jar packaging) and its compile
+     * and runtime dependencies; a relative {@code tar://} base is resolved against the project directory.
+     */
+    private ImageSource imageSource() {
+        if (imageTarball != null) {
+            return new ImageSource.ImageTarball(imageTarball.toPath());
+        }
+        org.apache.maven.artifact.Artifact artifact = project.getArtifact();
+        Path jar = artifact == null || artifact.getFile() == null || !artifact.getFile().isFile() ? null
+                : artifact.getFile().toPath();
+        if (jar == null && "jar".equals(project.getPackaging())) {
+            throw new BuildException(BuildException.Code.INPUT_INVALID,
+                    "the project jar is not built yet: run 'mvn package' (build-eif binds to package), not the goal alone");
+        }
+        BuildEifReport.warnIfNotReproducible(getLog(), projectOutputTimestamp, jar, project);
+        List<Path> deps = project.getArtifacts().stream()
+                .filter(x -> "compile".equals(x.getScope()) || "runtime".equals(x.getScope()))
+                .map(x -> x.getFile().toPath()).toList();
+        Launch launch = entrypoint != null && !entrypoint.isEmpty() ? new Launch.Entrypoint(entrypoint)
+                : mainClass != null && !mainClass.isBlank() ? new Launch.MainClass(mainClass) : Launch.EXECUTABLE_JAR;
+        return new ImageSource.JavaApplication(Optional.ofNullable(jar), deps, launch,
+                BaseImage.parse(baseImage, projectDirectory(project)), Optional.ofNullable(path(extraFiles)),
+                environment == null ? Map.of() : environment);
+    }
+
+    /** The project's base directory (the working directory for a project without a pom file, as in tests). */
+    static Path projectDirectory(MavenProject project) {
+        return project.getBasedir() == null ? Path.of("").toAbsolutePath() : project.getBasedir().toPath();
     }
 
     private static Path path(File f) {

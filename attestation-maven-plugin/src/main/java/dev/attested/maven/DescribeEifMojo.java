@@ -1,14 +1,10 @@
 package dev.attested.maven;
 
-import dev.attested.eif.EifDescription;
 import dev.attested.eif.EifException;
-import dev.attested.eif.EifImage;
 import dev.attested.eif.EifMeasurements;
-import dev.attested.eif.EifReader;
-import dev.attested.internal.io.AtomicFiles;
+import dev.attested.enclave.EifInspection;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -55,20 +51,19 @@ public class DescribeEifMojo extends AbstractMojo {
             throw new MojoFailureException("EIF_IO: no EIF " + (eif == null ? "given" : "at " + eif)
                     + "; run with -Deif=path/to/image.eif");
         }
-        EifImage image;
+        EifInspection description;
         try {
-            image = EifReader.inspect(eif.toPath());
+            description = EifInspection.of(eif.toPath(), hashAlgorithm);
         } catch (EifException e) {
             throw new MojoFailureException(eif + ": " + e.getMessage(), e);
         }
-        String json = EifDescription.json(image, hashAlgorithm);
         getLog().info("describe-eif " + eif + ":");
-        for (String line : json.split("\n", -1)) {
+        for (String line : description.json().split("\n", -1)) {
             getLog().info(line);
         }
         if (output != null) {
             try {
-                AtomicFiles.write(output.toPath(), (json + "\n").getBytes(StandardCharsets.UTF_8));
+                description.writeJson(output.toPath());
             } catch (IOException e) {
                 throw new MojoExecutionException("cannot write " + output + ": " + e.getMessage(), e);
             }
@@ -76,7 +71,7 @@ public class DescribeEifMojo extends AbstractMojo {
         }
         if (failOnInvalid) {
             try {
-                image.requireIntact();
+                description.image().requireIntact();
             } catch (EifException e) {
                 throw new MojoFailureException(eif + ": " + e.getMessage(), e);
             }

@@ -4,7 +4,6 @@ import dev.attested.enclave.BootBlobs;
 import dev.attested.enclave.BuildException;
 import dev.attested.eif.EifArchitecture;
 import dev.attested.eif.EifException;
-import dev.attested.internal.io.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ public class PackageBlobsMojo extends AbstractMojo {
             BootBlobs blobs = BootBlobs.load(blobsDirectory.toPath(),
                     arch == null || arch.isBlank() ? Optional.empty() : Optional.of(EifArchitecture.parse(arch)));
             Path zip = outputFile.toPath();
-            AtomicFiles.write(zip, blobs::writeZip);
+            blobs.writeZip(zip);
             String cls = classifier == null || classifier.isBlank() ? blobs.arch().id() : classifier;
             projectHelper.attachArtifact(project, "zip", cls, zip.toFile());
             getLog().info("Boot blobs (" + blobs.arch().id() + ") packed into " + zip + ", attached as "

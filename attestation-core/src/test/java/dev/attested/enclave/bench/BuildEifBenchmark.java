@@ -45,10 +45,11 @@ public final class BuildEifBenchmark {
                 Files.deleteIfExists(out.resolve("bench.eif")); // like the copy below: each round writes a new file
                 Files.deleteIfExists(out.resolve("pcr-manifest.json"));
                 long t0 = System.nanoTime();
-                EifBuild.Result res = new EifBuild()
-                        .fromImage(bb, image, new PcrManifest.Image("bench", "1", null, "scratch"))
-                        .imageName("bench", "1").buildTime(Instant.parse("2026-01-01T00:00:00Z"))
-                        .output(out, "bench.eif", dir.resolve("work")).buildNative();
+                EifBuild.Result res = EifBuild.build(EifBuild.Request.builder(
+                        new EifBuild.FromImage(bb, image, new PcrManifest.Image("bench", "1", null, "scratch"),
+                                EifBuild.Backend.NATIVE), new EifBuild.BuildTool("bench", "1"),
+                        new EifBuild.Output(out, "bench.eif", dir.resolve("work")))
+                        .imageName("bench", "1").buildTime(Instant.parse("2026-01-01T00:00:00Z")).build());
                 long build = System.nanoTime() - t0;
                 eifSize = Files.size(res.eif());
 

@@ -1,4 +1,4 @@
-package dev.attested.maven;
+package dev.attested.image;
 
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.DockerDaemonImage;
@@ -11,14 +11,14 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
-import dev.attested.enclave.BuildException;
-import dev.attested.enclave.ImageTarballs;
-import dev.attested.enclave.ReproducibleJar;
 import dev.attested.eif.EifArchitecture;
-import dev.attested.internal.io.AtomicFiles;
+import dev.attested.enclave.BuildException;
+import dev.attested.enclave.ReproducibleJar;
 import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,71 +28,52 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Builds the enclave's container image with Jib core: base image (digest-pinned registry reference,
- * {@code tar://} docker-save/OCI tarball, or {@code scratch}), a layer of runtime dependencies under
- * {@code /app/lib/}, the project artifact as {@code /app/<name>.jar}, and optional extra files; Jib fixes
- * permissions, owners and file times, the creation time comes from the build's output timestamp.
- *
- * @param baseImage   {@code scratch}, {@code tar:///path/image.tar} or {@code registry/repo@sha256:…}
- * @param artifact    the project's jar (may be null for an image of extra files only)
- * @param dependencies runtime dependency jars
- * @param extraFiles  directory copied to {@code /} (may be null or absent)
- * @param entrypoint  explicit entrypoint, or empty for {@code java -jar}/{@code java -cp … mainClass}
- * @param mainClass   main class for the default entrypoint, or null
- * @param environment environment variables
- * @param creationTime image creation time (the output timestamp)
- * @param arch        image platform
+ * Builds the enclave's container image of a {@link ImageSource.JavaApplication} with Jib core: the base image, a
+ * layer of runtime dependencies under {@code /app/lib/}, the application jar as {@code /app/<name>.jar}, and the
+ * extra files; Jib fixes permissions, owners and file times, the creation time is the build time. This layout
+ * decides PCR2: every front end builds through here.
  */
-record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependencies, Path extraFiles,
-        List<String> entrypoint, String mainClass, Map<String, String> environment, Instant creationTime, EifArchitecture arch) {
-
-    static final String SCRATCH = "scratch";
-    static final String TAR_PREFIX = ImageTarballs.TAR_PREFIX;
+final class EnclaveImage {
     /** Where a command without a slash is looked up when the image sets no PATH (Docker's default). */
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    private final BaseImage baseImage;
+    private final Path artifact;
+    private final List<Path> dependencies;
+    private final Path extraFiles;
+    private final Launch launch;
+    private final Map<String, String> environment;
+    private final Instant creationTime;
+    private final EifArchitecture arch;
     /**
-     * The image of a Maven project: its jar (required for jar packaging unless a ready image tarball is used)
-     * and its compile and runtime dependencies. A relative {@code tar://} base is resolved against the project's
-     * base directory, never the working directory ({@code mvn -f other/pom.xml} finds it too).
+     * The tool name Jib writes into the image config's history ({@code created_by}): part of the image digest, so
+     * the same for every front end (the name it had when the Maven plugin was the only one).
      */
-    static EnclaveImageBuilder forProject(org.apache.maven.project.MavenProject project, boolean haveImageTarball,
-            String baseImage, Path extraFiles, List<String> entrypoint, String mainClass,
-            Map<String, String> environment, Instant time, EifArchitecture arch) {
-        org.apache.maven.artifact.Artifact artifact = project.getArtifact();
-        Path jar = artifact == null || artifact.getFile() == null || !artifact.getFile().isFile() ? null
-                : artifact.getFile().toPath();
-        if (jar == null && !haveImageTarball && "jar".equals(project.getPackaging())) {
-            throw new BuildException(BuildException.Code.INPUT_INVALID,
-                    "the project jar is not built yet: run 'mvn package' (build-eif binds to package), not the goal alone");
-        }
-        List<Path> deps = project.getArtifacts().stream()
-                .filter(x -> "compile".equals(x.getScope()) || "runtime".equals(x.getScope()))
-                .map(x -> x.getFile().toPath()).toList();
-        String base = ImageTarballs.isTarReference(baseImage)
-                ? TAR_PREFIX + ImageTarballs.file(baseImage, projectDirectory(project)) : baseImage;
-        return new EnclaveImageBuilder(base, jar, deps, extraFiles, entrypoint == null ? List.of() : entrypoint,
-                mainClass, environment == null ? Map.of() : environment, time, arch);
-    }
+    static final String JIB_TOOL_NAME = "attestation-maven-plugin";
 
-    /** The project's base directory (the working directory for a project without a pom file, as in tests). */
-    static Path projectDirectory(org.apache.maven.project.MavenProject project) {
-        return project.getBasedir() == null ? Path.of("").toAbsolutePath() : project.getBasedir().toPath();
+    EnclaveImage(ImageSource.JavaApplication app, Instant creationTime, EifArchitecture arch) {
+        this.baseImage = app.base();
+        this.artifact = app.jar().orElse(null);
+        this.dependencies = app.runtimeClasspath();
+        this.extraFiles = app.extraFiles().orElse(null);
+        this.launch = app.launch();
+        this.environment = app.environment();
+        this.creationTime = creationTime;
+        this.arch = arch;
     }
-
-    /** A built image: where it is and its manifest digest. */
-    record BuiltImage(Path tarball, String digest, String imageId) {}
 
     /** Builds the image as an OCI tarball (offline unless the base is a registry image) and returns its digest. */
-    BuiltImage toTarball(Path tarball, String imageReference, Path cacheDir) {
+    EnclaveBuild.BuiltImage toTarball(Path tarball, String imageReference, Path cacheDir) {
         try {
-            Path tmp = AtomicFiles.newTempSibling(tarball);
+            Path dir = tarball.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + tarball.getFileName(), ".tmp");
             Files.delete(tmp); // Jib creates the file itself
             try {
                 JibContainer c = containerBuilder(cacheDir.resolve("jars")).containerize(cache(Containerizer.to(
                         TarImage.at(tmp).named(imageReference)), cacheDir).setOfflineMode(!isRegistryBase()));
-                AtomicFiles.moveIntoPlace(tmp, tarball);
-                return new BuiltImage(tarball, c.getDigest().toString(), c.getImageId().toString());
+                moveIntoPlace(tmp, tarball);
+                return new EnclaveBuild.BuiltImage(tarball, c.getDigest().toString(), c.getImageId().toString());
             } finally {
                 Files.deleteIfExists(tmp);
             }
@@ -105,7 +86,7 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
             throw new BuildException(BuildException.Code.IMAGE_BUILD_FAILED, "interrupted while building the image", e);
         } catch (Exception e) {
             throw new BuildException(BuildException.Code.IMAGE_BUILD_FAILED,
-                    "Jib could not build the enclave image on base '" + baseImage + "': " + rootMessage(e), e);
+                    "Jib could not build the enclave image on base '" + baseImage.text() + "': " + rootMessage(e), e);
         }
     }
 
@@ -177,11 +158,12 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
      * {@code java -jar /app/<jar>}; empty when there is nothing to run (the base image's command then applies).
      */
     List<String> command() {
-        if (!entrypoint.isEmpty()) {
-            return entrypoint;
+        if (launch instanceof Launch.Entrypoint e) {
+            return e.command();
         }
         String jar = artifact == null ? null : "/app/" + artifact.getFileName();
-        if (mainClass != null && !mainClass.isBlank()) {
+        if (launch instanceof Launch.MainClass m) {
+            String mainClass = m.className();
             List<String> classpath = new ArrayList<>();
             if (jar != null) {
                 classpath.add(jar);
@@ -204,10 +186,10 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
             base();
         } catch (InvalidImageReferenceException e) {
             throw new BuildException(BuildException.Code.BASE_IMAGE_INVALID,
-                    "invalid base image reference '" + baseImage + "': " + e.getMessage(), e);
+                    "invalid base image reference '" + baseImage.text() + "': " + e.getMessage(), e);
         }
         List<String> command = command();
-        if (SCRATCH.equals(baseImage == null ? "" : baseImage.trim()) && !command.isEmpty()
+        if (baseImage instanceof BaseImage.Scratch && !command.isEmpty()
                 && !inScratchImage(command.get(0))) {
             String program = command.get(0);
             boolean java = program.equals("java") || program.endsWith("/java");
@@ -259,25 +241,19 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
     }
 
     private JibContainerBuilder base() throws InvalidImageReferenceException {
-        String ref = baseImage == null ? "" : baseImage.trim();
-        if (ref.equals(SCRATCH)) {
-            return Jib.fromScratch();
-        }
-        if (ref.startsWith(TAR_PREFIX)) {
-            Path p = ImageTarballs.file(ref, Path.of("").toAbsolutePath()); // made absolute by forProject
+        if (baseImage instanceof BaseImage.Tarball t) {
+            Path p = t.file();
             if (!Files.isRegularFile(p)) {
                 throw new BuildException(BuildException.Code.BASE_IMAGE_INVALID,
-                        "base image tarball " + p + " does not exist (from baseImage=" + ref + ")");
+                        "base image tarball " + p + " does not exist (from baseImage=" + baseImage.text() + ")");
             }
             requireDockerSaveLayout(p);
             return Jib.from(TarImage.at(p));
         }
-        if (!isRegistryBase()) {
-            throw new BuildException(BuildException.Code.BASE_IMAGE_INVALID, "base image '" + ref + "' is not pinned: "
-                    + "use a registry reference with a digest (e.g. eclipse-temurin@sha256:<64 hex>), "
-                    + "tar:///path/to/image.tar, or scratch. Tags move, and a moved tag changes PCR2.");
+        if (baseImage instanceof BaseImage.Registry r) {
+            return Jib.from(r.reference());
         }
-        return Jib.from(ref);
+        return Jib.fromScratch();
     }
 
     private static void requireDockerSaveLayout(Path tarball) {
@@ -300,12 +276,20 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
     }
 
     private boolean isRegistryBase() {
-        return baseImage != null && baseImage.trim().matches("[^\\s@]+@sha256:[0-9a-f]{64}");
+        return baseImage instanceof BaseImage.Registry;
+    }
+
+    private static void moveIntoPlace(Path tmp, Path target) throws IOException {
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static Containerizer cache(Containerizer c, Path cacheDir) {
         return c.setApplicationLayersCache(cacheDir.resolve("application"))
-                .setBaseImageLayersCache(cacheDir.resolve("base")).setToolName("attestation-maven-plugin");
+                .setBaseImageLayersCache(cacheDir.resolve("base")).setToolName(JIB_TOOL_NAME);
     }
 
     private static String rootMessage(Throwable e) {
