@@ -315,6 +315,43 @@ class AttestedJarIT {
         assertTrue(bad.err().startsWith("attested: EIF_"), bad.toString());
     }
 
+    /** The kms-policy goal's workshop (it/kms-policy): generate, lint and evaluate with the jar. */
+    @ParameterizedTest
+    @MethodSource("javas")
+    void kmsPolicyGenerateLintEvaluate(Path java) throws Exception {
+        Path src = VECTORS.getParent().getParent().resolve("it/kms-policy");
+        Path w = Files.createDirectories(dir.resolve("kms-" + java.hashCode()));
+        Files.createDirectories(w.resolve("fixtures"));
+        try (Stream<Path> s = Files.list(VECTORS)) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".b64")).toList()) {
+                Files.copy(p, w.resolve("fixtures").resolve(p.getFileName()));
+            }
+        }
+        for (String f : List.of("pcr-manifest.json", "scenarios.txt", "scenarios-root.txt", "root-kms-star-policy.json")) {
+            Files.copy(src.resolve(f), w.resolve(f));
+        }
+        Run gen = runIn(w, java, null, "kms-policy", "generate", "--manifest", "pcr-manifest.json", "--role-arn",
+                "arn:aws:iam::111122223333:role/data-processing", "--admins", "arn:aws:iam::111122223333:role/key-admin",
+                "--output", "out/kms-policy.json");
+        assertEquals(0, gen.exit(), gen.toString());
+        assertTrue(Files.isRegularFile(w.resolve("out/kms-policy.json")) && Files.isRegularFile(w.resolve("out/kms-policy.txt")));
+        Run lint = runIn(w, java, null, "kms-policy", "lint", "out/kms-policy.json");
+        assertEquals(0, lint.exit(), lint.toString());
+        assertTrue(lint.out().contains("Lint: 0 errors"), lint.toString());
+        Run eval = runIn(w, java, null, "kms-policy", "evaluate", "out/kms-policy.json", "scenarios.txt");
+        assertEquals(0, eval.exit(), eval.toString());
+        assertTrue(eval.out().contains("5 of 5 scenarios got the expected decision"), eval.toString());
+        Run badLint = runIn(w, java, null, "kms-policy", "lint", "root-kms-star-policy.json");
+        assertEquals(1, badLint.exit(), badLint.toString());
+        assertTrue(badLint.err().contains("ERROR KMS-ROOT"), badLint.toString());
+        Run wrongExpectation = runIn(w, java, null, "kms-policy", "evaluate", "out/kms-policy.json", "scenarios-root.txt");
+        assertEquals(1, wrongExpectation.exit(), "the root scenario expects allow-via-iam: " + wrongExpectation);
+        Run noReleases = runIn(w, java, null, "kms-policy", "generate", "--role-arn",
+                "arn:aws:iam::111122223333:role/data-processing");
+        assertEquals(2, noReleases.exit(), noReleases.toString());
+        assertFalse(Files.exists(w.resolve("kms-policy.json")));
+    }
+
     static Path fakeBlobs(Path d) throws IOException {
         Files.createDirectories(d);
         byte[] kernel = new byte[64 * 1024];
