@@ -75,6 +75,29 @@ public final class Pcr {
         return zero().extend(sha384Digest);
     }
 
+    /**
+     * {@link #ofContent} of a file's content, read as a stream (any size, constant memory).
+     *
+     * @throws java.io.UncheckedIOException when the file cannot be read
+     */
+    public static Pcr ofFile(java.nio.file.Path file) {
+        MessageDigest sha384;
+        try {
+            sha384 = MessageDigest.getInstance("SHA-384");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha384.update(buffer, 0, n);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        }
+        return ofContentDigest(sha384.digest());
+    }
+
     /** PCR3: {@code SHA384(0^48 || UTF-8(role ARN))}; the ARN must include the role path. */
     public static Pcr ofParentRoleArn(String roleArn) {
         if (roleArn == null || !roleArn.startsWith("arn:") || !roleArn.contains(":role/")) {

@@ -39,6 +39,18 @@ class PcrTest {
     }
 
     @Test
+    void ofFileStreamsTheSameMeasurementAsOfContent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path empty = java.nio.file.Files.write(dir.resolve("empty"), new byte[0]);
+        assertTrue(Pcr.ofFile(empty).hex().startsWith("21b9efbc"));
+        byte[] big = new byte[200_003]; // more than one read buffer, not a multiple of it
+        new java.util.Random(7).nextBytes(big);
+        java.nio.file.Path file = java.nio.file.Files.write(dir.resolve("big"), big);
+        assertEquals(Pcr.ofContent(big), Pcr.ofFile(file));
+        assertThrows(java.io.UncheckedIOException.class, () -> Pcr.ofFile(dir.resolve("absent")));
+    }
+
+    @Test
     void extendWithHelloMatchesTheEmulatorVector() {
         assertEquals("30e84b2d7eeffe6d90a475797b35e59a11b0da473eee4b3b8edfe73daf0279801bb18730c39db7f27f2f77b7b458cb9e",
                 Pcr.zero().extend("hello".getBytes(StandardCharsets.US_ASCII)).hex());

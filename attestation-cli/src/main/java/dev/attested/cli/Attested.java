@@ -1,0 +1,80 @@
+package dev.attested.cli;
+
+import java.io.PrintWriter;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code attested}: the toolkit's commands for people outside Maven. Argument parsing and printing only; the work
+ * is the library's. Exit status: 0 success (verified), 1 the toolkit refused (rejected document, failed check,
+ * coded error), 2 usage or I/O error.
+ */
+@Command(name = "attested", mixinStandardHelpOptions = true, versionProvider = Attested.Version.class,
+        description = "Attested releases for AWS Nitro Enclaves: verify attestation documents, describe and build "
+                + "EIFs, compute PCRs, generate and lint KMS key policies, talk to /dev/nsm.",
+        subcommands = {VerifyCommand.class, DescribeEifCommand.class, BuildEifCommand.class, KmsPolicyCommand.class,
+                PcrCommand.class, NsmCommand.class, AutoComplete.GenerateCompletion.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:success (verify: every document verified)",
+                "1:rejected: a document, a check or the input was refused (the error code says why)",
+                "2:usage error, or a file that cannot be read or written"})
+public final class Attested implements Runnable {
+    /** Exit status of a successful command. */
+    public static final int OK = 0;
+    /** Exit status when the toolkit refused: a rejected document, a failed check, a coded error. */
+    public static final int REJECTED = 1;
+    /** Exit status of a usage or I/O error. */
+    public static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command (attested --help lists them)");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; returns the exit status. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = commandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        int status = cl.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    /** The command tree with the exit-status and error mapping. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Attested());
+        cl.setExitCodeExceptionMapper(Errors::exitCode);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> Errors.report(e, line.getErr()));
+        cl.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("attested: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        return cl;
+    }
+
+    /** This jar's version (Implementation-Version of its manifest). */
+    public static String version() {
+        String v = Attested.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"attested " + version()};
+        }
+    }
+}
