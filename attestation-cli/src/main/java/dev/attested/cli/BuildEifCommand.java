@@ -3,7 +3,8 @@ package dev.attested.cli;
 import dev.attested.eif.EifArchitecture;
 import dev.attested.enclave.BootBlobs;
 import dev.attested.enclave.EifBuild;
-import dev.attested.enclave.ImageTarballs;
+import dev.attested.image.EnclaveBuild;
+import dev.attested.image.ImageSource;
 import dev.attested.enclave.LocalMavenRepository;
 import dev.attested.enclave.OutputTimestamp;
 import dev.attested.pcr.PcrManifest;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -101,19 +101,16 @@ final class BuildEifCommand implements Callable<Integer> {
                 BootBlobs.Location location = BootBlobs.locate(blobs, System.getenv());
                 bootBlobs = BootBlobs.load(Files2.existing(location.directory(), "--blobs (" + location.source() + ")"), a);
             }
-            String toolVersion = Attested.version();
-            // The manifest describes the tarball by its path relative to the current directory, as the goal does
-            // relative to the project.
-            PcrManifest.Image described = new PcrManifest.Image(name, version, null, null, null,
-                    ImageTarballs.describe(image, Path.of("").toAbsolutePath()));
-            EifBuild build = new EifBuild().imageName(name, version).buildTime(OutputTimestamp.parse(time))
-                    .buildTool(BUILD_TOOL, toolVersion).tools(new TreeMap<>(Map.of(BUILD_TOOL, toolVersion)))
-                    .output(output, name + "-" + version + ".eif", work);
+            // Paths in the manifest are relative to the current directory, as the goal's are to the project.
+            EnclaveBuild.Request.Builder request = EnclaveBuild.Request.builder(new ImageSource.ImageTarball(image),
+                            bootBlobs, new EifBuild.BuildTool(BUILD_TOOL, Attested.version()), output, name + "-" + version)
+                    .imageName(name, version).buildTime(OutputTimestamp.parse(time))
+                    .projectDirectory(Path.of("").toAbsolutePath());
             if (signingKey != null) {
-                build.signing(Files2.existingFile(signingKey, "--signing-key"),
-                        Files2.existingFile(signingCertificate, "--signing-certificate"));
+                request.signing(new EifBuild.Signing(Files2.existingFile(signingKey, "--signing-key"),
+                        Files2.existingFile(signingCertificate, "--signing-certificate")));
             }
-            EifBuild.Result r = build.fromImage(bootBlobs, image, described).buildNative();
+            EifBuild.Result r = EnclaveBuild.build(request.build()).eif();
             PcrManifest m = r.manifest();
             out.println("EIF      " + r.eif() + " (" + m.eif().size() + " bytes, sha256 " + m.eif().sha256() + ")");
             out.println("Manifest " + r.manifestFile());
