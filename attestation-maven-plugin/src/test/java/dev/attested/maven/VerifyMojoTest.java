@@ -59,9 +59,8 @@ class VerifyMojoTest {
         m.buildDirectory = tmp.resolve("target").toFile();
         m.basedir = tmp.toFile();
         m.history = tmp.resolve("pcr-history.json").toFile();
-        m.report = report.toFile();
+        m.verifyReport = report.toFile();
         m.at = "now";
-        m.maxAge = "PT5M";
         return m;
     }
 
@@ -175,7 +174,7 @@ class VerifyMojoTest {
                 + Base64.getMimeEncoder().encodeToString(pki.root().getEncoded()) + "\n-----END CERTIFICATE-----\n");
         VerifyMojo m = anyImage(docs.resolve(FIXTURES[2]));
         m.at = "document";
-        m.root = pem.toFile();
+        m.trustAnchor = pem.toFile();
         MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
         assertTrue(e.getMessage().contains("UNTRUSTED_ROOT"), e.getMessage());
     }
@@ -193,7 +192,7 @@ class VerifyMojoTest {
     void withoutAProjectTheReportGoesToTargetUnderTheBaseDirectory() throws Exception {
         VerifyMojo m = mojo(docs.resolve(FIXTURES[3]));
         m.at = "document";
-        m.report = new File("${project.basedir}/target/attestation/verify-report.json");
+        m.verifyReport = new File("${project.basedir}/target/attestation/verify-report.json");
         m.buildDirectory = new File("${project.build.directory}");
         m.basedir = tmp.toFile();
         m.anyImage = true;
@@ -295,7 +294,7 @@ class VerifyMojoTest {
         Path doc = Files.writeString(tmp.resolve("older.b64"), Base64.getEncoder().encodeToString(b.sign()));
         VerifyMojo m = mojo(doc);
         m.at = "document";
-        m.root = pem.toFile();
+        m.trustAnchor = pem.toFile();
         m.environment = "prod";
         CapturingLog log = new CapturingLog();
         m.setLog(log);
