@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code verify -Denvironment=}: a document passes if it matches any release the history accepts there. */
+/** {@code verify -Dattestation.environment=}: a document passes if it matches any release the history accepts there. */
 class VerificationRequestHistoryTest {
     private static final SimulatedNitroPki PKI = SimulatedNitroPki.create(Instant.parse("2026-01-01T00:00:00Z"), 7);
 

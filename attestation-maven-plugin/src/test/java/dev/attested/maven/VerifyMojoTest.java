@@ -235,7 +235,7 @@ class VerifyMojoTest {
         VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
         m.at = "document";
         MojoExecutionException e = assertThrows(MojoExecutionException.class, m::execute);
-        assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND") && e.getMessage().contains("attestation.anyImage=true"),
+        assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND") && e.getMessage().contains("set anyImage"),
                 e.getMessage());
         assertFalse(Files.exists(report));
         VerifyMojo any = anyImage(docs.resolve(FIXTURES[1]));
