@@ -47,7 +47,7 @@ public final class ${name} {
 // verify reads one real AWS document from the repository's test vectors.
 def documents = new File(basedir, 'documents')
 documents.mkdirs()
-def vector = new File(vectorsDir, 'attestation').listFiles().findAll { it.name.endsWith('.b64') }.sort { it.name }[0]
+def vector = new File(vectorsDir, 'attestation').listFiles().findAll { it.name.endsWith('-prod.b64') }.sort { it.name }[-1]
 new File(documents, vector.name).bytes = vector.bytes
 
 // release records the commit: the project is its own clean repository.
