@@ -23,6 +23,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -122,6 +123,9 @@ public class KmsPolicyMojo extends AbstractMojo {
     /** Skip this goal. */
     @Parameter(property = "attestation.kmsPolicy.skip", defaultValue = "false")
     boolean skip;
+    /** The Maven session, for the user properties of earlier versions (read-only). */
+    @Parameter(defaultValue = "${session}", readonly = true)
+    MavenSession session;
 
     @Override
     public void execute() throws MojoFailureException {
@@ -132,6 +136,7 @@ public class KmsPolicyMojo extends AbstractMojo {
         if (apply && keyId == null) {
             throw failure(KeyPolicyException.Code.INVALID_INPUT, "attestation.apply=true needs attestation.keyId (the key whose policy to replace).");
         }
+        RenamedProperties.warn(session == null ? null : session.getUserProperties(), getLog(), "kms-policy", RenamedProperties.KMS_POLICY);
         // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
         File output = orDefault(kmsPolicy, "target/attestation/kms-policy.json");
         List<File> manifestFiles = manifests.stream().map(m -> orDefault(m, "target/attestation/pcr-manifest.json")).toList();

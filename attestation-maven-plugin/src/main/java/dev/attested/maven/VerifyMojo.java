@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -112,6 +113,10 @@ public class VerifyMojo extends AbstractMojo {
     @Parameter(defaultValue = "${basedir}", readonly = true)
     File basedir;
 
+    /** The Maven session, for the user properties of earlier versions (read-only). */
+    @Parameter(defaultValue = "${session}", readonly = true)
+    MavenSession session;
+
     /** The clock behind {@code at=now}; replaced in tests. */
     Clock clock = Clock.systemUTC();
 
@@ -124,6 +129,7 @@ public class VerifyMojo extends AbstractMojo {
         if (doc == null) {
             throw new MojoExecutionException("Set -Ddoc=<file or directory> with the attestation document(s) to verify.");
         }
+        RenamedProperties.warn(session == null ? null : session.getUserProperties(), getLog(), "verify", RenamedProperties.VERIFY);
         // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
         File defaultManifest = new File(orDefault(buildDirectory, "target"), "attestation/pcr-manifest.json");
         File report = orDefault(verifyReport, "target/attestation/verify-report.json");

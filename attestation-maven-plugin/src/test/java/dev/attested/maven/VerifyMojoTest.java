@@ -180,6 +180,28 @@ class VerifyMojoTest {
     }
 
     @Test
+    void theOldShortPropertiesAreNamedAsIgnored() throws Exception {
+        VerifyMojo m = anyImage(docs.resolve(FIXTURES[3]));
+        m.at = "document";
+        java.util.Properties user = new java.util.Properties();
+        user.setProperty("nonce", "cafe");
+        user.setProperty("root", "root.pem");
+        user.setProperty("attestation.at", "document");
+        org.apache.maven.execution.DefaultMavenExecutionRequest request = new org.apache.maven.execution.DefaultMavenExecutionRequest();
+        request.setUserProperties(user);
+        m.session = new org.apache.maven.execution.MavenSession(null, null, request,
+                new org.apache.maven.execution.DefaultMavenExecutionResult());
+        CapturingLog log = new CapturingLog();
+        m.setLog(log);
+        m.execute();
+        assertTrue(log.warnings.contains("-Dnonce is set, but verify reads -Dattestation.nonce (renamed): this value is NOT used."
+                + " Write -Dattestation.nonce=cafe instead."), String.join("\n", log.warnings));
+        assertTrue(log.warnings.stream().anyMatch(w -> w.startsWith("-Droot is set, but verify reads -Dattestation.trustAnchor")),
+                String.join("\n", log.warnings));
+        assertEquals(2, log.warnings.stream().filter(w -> w.contains("(renamed)")).count(), String.join("\n", log.warnings));
+    }
+
+    @Test
     void badOptionsAreConfigurationErrors() {
         VerifyMojo m = anyImage(docs);
         m.at = "yesterday";
