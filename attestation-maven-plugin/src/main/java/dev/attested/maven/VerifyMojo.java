@@ -4,7 +4,6 @@ import dev.attested.attestation.AttestationDocuments;
 import dev.attested.attestation.VerificationReport;
 import dev.attested.attestation.VerificationOptions;
 import dev.attested.attestation.VerificationRequest;
-import dev.attested.internal.io.AtomicFiles;
 import dev.attested.pcr.PcrHistoryException;
 import dev.attested.pcr.PcrManifestException;
 import java.io.File;
@@ -162,7 +161,7 @@ public class VerifyMojo extends AbstractMojo {
         }
         Path reportPath = report.toPath();
         try {
-            AtomicFiles.write(reportPath, result.toJson());
+            result.write(reportPath);
         } catch (IOException e) {
             throw new MojoExecutionException("Cannot write the report " + reportPath + ": " + e.getMessage(), e);
         }
