@@ -116,6 +116,10 @@ public class VerifyMojo extends AbstractMojo {
     @Parameter(defaultValue = "${session}", readonly = true)
     MavenSession session;
 
+    /** The image options as this goal spells them, after the core's option names. */
+    static final String MAVEN_IMAGE_OPTIONS = " In Maven: -Dattestation.manifest=<file>, -Dattestation.pcrs=0:<hex>,..., "
+            + "-Dattestation.environment=<name>, or -Dattestation.anyImage=true.";
+
     /** The clock behind {@code at=now}; replaced in tests. */
     Clock clock = Clock.systemUTC();
 
@@ -149,7 +153,8 @@ public class VerifyMojo extends AbstractMojo {
                     .allowDebugMode(allowDebugMode).clock(clock).build();
             files = AttestationDocuments.list(doc.toPath());
         } catch (IllegalArgumentException | PcrManifestException | PcrHistoryException | UncheckedIOException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
+            throw new MojoExecutionException(e.getMessage() + (e instanceof PcrManifestException m
+                    && m.code() == PcrManifestException.Code.MANIFEST_NOT_FOUND && manifest == null ? MAVEN_IMAGE_OPTIONS : ""), e);
         }
         request.warnings().forEach(getLog()::warn);
         if (!request.expectations().anyImage()) {

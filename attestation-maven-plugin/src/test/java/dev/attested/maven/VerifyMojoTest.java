@@ -257,7 +257,7 @@ class VerifyMojoTest {
         VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
         m.at = "document";
         MojoExecutionException e = assertThrows(MojoExecutionException.class, m::execute);
-        assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND") && e.getMessage().contains("set anyImage"),
+        assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND") && e.getMessage().contains("set anyImage") && e.getMessage().contains("-Dattestation.anyImage=true"),
                 e.getMessage());
         assertFalse(Files.exists(report));
         VerifyMojo any = anyImage(docs.resolve(FIXTURES[1]));
