@@ -179,7 +179,7 @@ assert gh.findAll { it.startsWith(bundle.toString()) }.collect { new File(it).na
 // from the released EIF's signature.
 def mvn = new dev.attested.maven.ItMaven(new File(repoRoot), outerRepo, localRepositoryPath.path, ci.resolve('consumer'))
 def consumer = mvn.run(runner.resolve('build-b'), ci.resolve('consumer/reproduce.log'), '-pl', 'enclave',
-        'attestation:reproduce', "-Dmanifest=${bundle.resolve('pcr-manifest.json')}")
+        'attestation:reproduce', "-Dattestation.manifest=${bundle.resolve('pcr-manifest.json')}")
 assert consumer.exitCode() == 0 : consumer.output()
 assert consumer.output().contains('REPRODUCED: every PCR matches the published release.')
 assert consumer.output().contains('PCR8 was measured from the signing certificate in the published EIF')

@@ -25,7 +25,10 @@ children(children(descriptor.documentElement, 'mojos')[0], 'mojo').each { mojo -
 }
 assert goals.keySet() == ['build-eif', 'describe-eif', 'help', 'kms-policy', 'package-blobs', 'release', 'reproduce', 'verify'] as Set
 assert goals['build-eif'][1].keySet().containsAll(['mode', 'blobs', 'baseImage', 'mainClass', 'outputDirectory', 'skip'])
-assert goals['verify'][1].keySet().containsAll(['doc', 'manifest', 'pcrs', 'environment', 'at', 'maxAge', 'report'])
+assert goals['build-eif'][1].keySet().containsAll(['imageEnvironment']) && !goals['build-eif'][1].containsKey('environment')
+assert goals['verify'][1].keySet().containsAll(['doc', 'manifest', 'pcrs', 'environment', 'at', 'maxAge', 'verifyReport', 'trustAnchor'])
+assert goals['kms-policy'][1].keySet().containsAll(['manifests', 'environment', 'policy', 'evaluate', 'kmsPolicy'])
+assert goals['release'][1].keySet().containsAll(['releaseDirectory', 'kmsPolicy', 'environment'])
 
 // Descriptions are plain text: nothing a reader treats as HTML or javadoc (help:describe drops anything in <...>),
 // every ${expression} closed, ASCII only (a console in another encoding prints ? for the rest). The help goal's own
@@ -81,6 +84,11 @@ goals.each { goal, g ->
         assert norm(section).contains(norm(d)) : "lost text of ${goal}/${name}: ${d}"
     }
 }
+
+// Every user property the help shows is namespaced, except verify's documented -Ddoc and the help goal's own.
+def userProperties = (all =~ /User property: (\S+)/).collect { it[1] } as Set
+assert userProperties.contains('attestation.environment') && userProperties.contains('doc')
+assert (userProperties - ['doc', 'detail', 'goal', 'indentSize', 'lineLength']).every { it.startsWith('attestation.') } : "un-namespaced: ${userProperties.findAll { !it.startsWith('attestation.') }}"
 
 // 4: help:describe, which converts descriptions from HTML, shows the same words
 def describe = norm(new File(basedir, 'target/describe.txt').text)

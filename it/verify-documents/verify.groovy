@@ -52,7 +52,7 @@ Files.writeString(work.resolve('other/other-image.b64'), doc(otherImage))
 
 def mvn = new ItMaven(new File(repoRoot), outerRepo, localRepositoryPath.path, work)
 def ok = mvn.run(basedir.toPath(), work.resolve('matching.log'), 'attestation:verify', "-Ddoc=${work.resolve('matching.b64')}",
-        "-Droot=${work.resolve('root.pem')}", '-DmaxAge=PT30M', "-Dreport=${work.resolve('matching.json')}")
+        "-Dattestation.trustAnchor=${work.resolve('root.pem')}", '-Dattestation.maxAge=PT30M', "-Dattestation.verifyReport=${work.resolve('matching.json')}")
 assert ok.exitCode() == 0 : ok.output()
 assert ok.output().contains('Expecting the PCRs of manifest')
 assert ok.output().contains('verdict     OK (image: checked against manifest ')
@@ -60,7 +60,7 @@ def okReport = new JsonSlurper().parse(work.resolve('matching.json').toFile())
 assert okReport.image.checked == true && okReport.results[0].image.checked == true
 assert okReport.results[0].pcrCheck.values().every { it == 'match' }
 def bad = mvn.run(basedir.toPath(), work.resolve('other.log'), 'attestation:verify', "-Ddoc=${work.resolve('other')}",
-        "-Droot=${work.resolve('root.pem')}", '-DmaxAge=PT30M', "-Dreport=${work.resolve('other.json')}")
+        "-Dattestation.trustAnchor=${work.resolve('root.pem')}", '-Dattestation.maxAge=PT30M', "-Dattestation.verifyReport=${work.resolve('other.json')}")
 assert bad.exitCode() != 0 : bad.output()
 assert new JsonSlurper().parse(work.resolve('other.json').toFile()).results[0].code == 'PCR_MISMATCH'
 return true

@@ -281,6 +281,14 @@ public final class VerificationReport {
         }
     }
 
+    /**
+     * Writes {@link #toJson()} to {@code file} atomically (parent directories created): a reader sees the whole
+     * report or none, never a partial one under the final name.
+     */
+    public void write(Path file) throws java.io.IOException {
+        dev.attested.internal.io.AtomicFiles.write(file, toJson());
+    }
+
     /** A readable summary, one line per element; every verdict line says what became of the image check. */
     public List<String> summary() {
         List<String> lines = new ArrayList<>();

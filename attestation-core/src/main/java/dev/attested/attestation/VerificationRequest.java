@@ -10,20 +10,18 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * The options of {@code mvn attestation:verify} as text, turned into an {@link AttestationVerifier} and
- * {@link Expectations}. Invalid options throw {@link IllegalArgumentException} with what to write instead; a
- * named manifest or history that does not exist throws {@code MANIFEST_NOT_FOUND} / {@code HISTORY_NOT_FOUND}.
+ * What a verification expects, as typed values, turned into an {@link AttestationVerifier} and
+ * {@link Expectations}. Front ends parse what users type with {@link VerificationOptions} and pass the values here.
+ * Contradictory or incomplete requests throw {@link IllegalArgumentException} with what to change; a named
+ * manifest or history that does not exist throws {@code MANIFEST_NOT_FOUND} / {@code HISTORY_NOT_FOUND}.
  *
  * <p>The accepted image comes from, in this order: {@code pcrs}, the releases the PCR history accepts for
  * {@code environment}, the named {@code manifest}, the default manifest when it exists. When none of them names
@@ -38,37 +36,42 @@ public final class VerificationRequest {
     private final Expectations expectations;
     private final String imageDescription;
     private final Path ignoredDefaultManifest;
+    private final VerificationTime time;
     private final String timeDescription;
     private final List<X509Certificate> roots;
+    private final List<String> warnings;
 
-    private VerificationRequest(AttestationVerifier verifier, Expectations expectations,
-            String imageDescription, Path ignoredDefaultManifest, String timeDescription, List<X509Certificate> roots) {
+    private VerificationRequest(AttestationVerifier verifier, Expectations expectations, String imageDescription,
+            Path ignoredDefaultManifest, VerificationTime time, String timeDescription, List<X509Certificate> roots,
+            List<String> warnings) {
         this.verifier = verifier;
         this.expectations = expectations;
         this.imageDescription = imageDescription;
         this.ignoredDefaultManifest = ignoredDefaultManifest;
+        this.time = time;
         this.timeDescription = timeDescription;
         this.roots = roots;
+        this.warnings = List.copyOf(warnings);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Collects the goal's options; {@link #build()} checks and combines them. */
+    /** Collects the typed inputs; {@link #build()} checks and combines them. Every setter accepts null for "not given". */
     public static final class Builder {
         private Path manifest;
         private Path defaultManifest;
         private Path history;
         private String environment;
-        private String pcrs;
+        private SortedMap<Integer, Pcr> pcrs;
         private boolean anyImage;
-        private String nonce;
-        private String userData;
-        private String publicKey;
-        private Path root;
-        private String at;
-        private String maxAge;
+        private byte[] nonce;
+        private byte[] userData;
+        private byte[] publicKey;
+        private Path trustAnchors;
+        private VerificationTime time = VerificationTime.now();
+        private Duration maxAge;
         private boolean allowDebugMode;
         private Clock clock = Clock.systemUTC();
 
@@ -94,13 +97,27 @@ public final class VerificationRequest {
 
         /** Accept every release the history accepts for this environment (e.g. {@code prod}); null/blank: none. */
         public Builder environment(String environment) {
-            this.environment = environment;
+            this.environment = environment == null || environment.isBlank() ? null : environment.strip();
             return this;
         }
 
-        /** {@code 0:hex,1:hex,...}: the one accepted PCR set, overriding environment and manifest; null/blank: none. */
-        public Builder pcrs(String pcrs) {
-            this.pcrs = pcrs;
+        /**
+         * The one accepted PCR set (index 0..31 to 48 bytes), overriding environment and manifest; null or empty:
+         * none. {@link VerificationOptions#pcrs(String)} parses {@code 0:<hex>,1:<hex>}.
+         */
+        public Builder pcrs(Map<Integer, byte[]> pcrs) {
+            if (pcrs == null || pcrs.isEmpty()) {
+                this.pcrs = null;
+                return this;
+            }
+            SortedMap<Integer, Pcr> out = new TreeMap<>();
+            pcrs.forEach((k, v) -> {
+                if (k == null || k < 0 || k > 31) {
+                    throw new IllegalArgumentException("pcrs: a PCR index must be 0..31, got " + k);
+                }
+                out.put(k, Pcr.of(v));
+            });
+            this.pcrs = out;
             return this;
         }
 
@@ -113,38 +130,41 @@ public final class VerificationRequest {
             return this;
         }
 
-        /** Expected nonce, hex or base64 ({@code hex:}/{@code base64:} prefixes force one); null/blank: none. */
-        public Builder nonce(String nonce) {
-            this.nonce = nonce;
+        /** Expected nonce (copied); null: not checked. */
+        public Builder nonce(byte[] nonce) {
+            this.nonce = nonce == null ? null : nonce.clone();
             return this;
         }
 
-        /** Expected user_data, same forms. */
-        public Builder userData(String userData) {
-            this.userData = userData;
+        /** Expected user_data (copied); null: not checked. */
+        public Builder userData(byte[] userData) {
+            this.userData = userData == null ? null : userData.clone();
             return this;
         }
 
-        /** Expected public_key, same forms. */
-        public Builder publicKey(String publicKey) {
-            this.publicKey = publicKey;
+        /** Expected public_key (copied); null: not checked. */
+        public Builder publicKey(byte[] publicKey) {
+            this.publicKey = publicKey == null ? null : publicKey.clone();
             return this;
         }
 
-        /** PEM file with the trusted root(s); null: AWS Nitro Enclaves Root-G1. */
-        public Builder root(Path root) {
-            this.root = root;
+        /** PEM file with the trusted root(s); null: AWS Nitro Enclaves Root-G1. A named file must exist. */
+        public Builder trustAnchors(Path pemFile) {
+            this.trustAnchors = pemFile;
             return this;
         }
 
-        /** {@code now} (default), {@code document} or an ISO-8601 instant. */
-        public Builder at(String at) {
-            this.at = at;
+        /** When certificates are checked; null: {@link VerificationTime#now()}. */
+        public Builder time(VerificationTime time) {
+            this.time = time == null ? VerificationTime.now() : time;
             return this;
         }
 
-        /** ISO-8601 duration such as {@code PT5M}, used with {@code now}. */
-        public Builder maxAge(String maxAge) {
+        /**
+         * Maximum document age with {@link VerificationTime.Now}; null: {@link AttestationVerifier#DEFAULT_MAX_AGE}.
+         * Refused with another time, where no age is checked.
+         */
+        public Builder maxAge(Duration maxAge) {
             this.maxAge = maxAge;
             return this;
         }
@@ -162,12 +182,13 @@ public final class VerificationRequest {
 
         public VerificationRequest build() {
             AttestationVerifier.Builder vb = AttestationVerifier.builder();
-            List<X509Certificate> roots = root == null ? List.of(NitroRoots.awsG1()) : NitroRoots.read(root);
+            List<X509Certificate> roots = trustAnchors == null ? List.of(NitroRoots.awsG1()) : NitroRoots.read(trustAnchors);
             vb.trustAnchors(roots);
-            String timeDescription = time(vb);
+            List<String> warnings = new ArrayList<>();
+            String timeDescription = time(vb, warnings);
             Expectations.Builder eb = Expectations.builder();
-            boolean hasPcrs = pcrs != null && !pcrs.isBlank();
-            boolean hasEnvironment = environment != null && !environment.isBlank();
+            boolean hasPcrs = pcrs != null;
+            boolean hasEnvironment = environment != null;
             // A named manifest must exist and be readable even when pcrs or environment take precedence.
             PcrManifest named = manifest == null ? null : PcrManifest.read(manifest);
             if (anyImage && (hasPcrs || hasEnvironment || named != null)) {
@@ -178,10 +199,10 @@ public final class VerificationRequest {
             String image;
             Path ignored = null;
             if (hasPcrs) {
-                eb.pcrs(PCRS_OPTION, parsePcrs(pcrs));
+                eb.pcrs(PCRS_OPTION, pcrs);
                 image = "the " + PCRS_OPTION;
             } else if (hasEnvironment) {
-                image = environmentReleases(eb, environment.strip());
+                image = environmentReleases(eb, environment);
             } else if (named != null) {
                 image = manifestLabel(manifest);
                 eb.pcrs(image, named.pcrValues());
@@ -196,54 +217,62 @@ public final class VerificationRequest {
                 throw new PcrManifestException(PcrManifestException.Code.MANIFEST_NOT_FOUND, "no PCR manifest at "
                         + (defaultManifest == null ? "the default location" : defaultManifest)
                         + " and no other expected image. Build the EIF first (build-eif writes the manifest), name the"
-                        + " image with manifest, pcrs or environment, or set anyImage (attestation.anyImage=true) to accept"
-                        + " any enclave image without checking it — never for key release.");
+                        + " image with manifest, pcrs or environment, or set anyImage to accept any enclave image"
+                        + " without checking it — never for key release.");
             }
-            if (nonce != null && !nonce.isBlank()) {
-                eb.nonce(bytes("nonce", nonce));
+            if (anyImage) {
+                warnings.add("anyImage is set: documents of ANY enclave image are accepted; the PCRs are not checked."
+                        + " Never release a key on the strength of this verification.");
+                if (ignored != null) {
+                    warnings.add("The manifest " + ignored + " is present but not used because anyImage is set.");
+                }
             }
-            if (userData != null && !userData.isBlank()) {
-                eb.userData(bytes("userData", userData));
+            if (nonce != null) {
+                eb.nonce(nonce);
             }
-            if (publicKey != null && !publicKey.isBlank()) {
-                eb.publicKey(bytes("publicKey", publicKey));
+            if (userData != null) {
+                eb.userData(userData);
+            }
+            if (publicKey != null) {
+                eb.publicKey(publicKey);
             }
             if (allowDebugMode) {
                 eb.allowDebugMode();
+                warnings.add("allowDebugMode is set: documents of debug-mode enclaves (readable by the parent) are accepted.");
             }
-            return new VerificationRequest(vb.build(), eb.build(), image, ignored, timeDescription, roots);
+            return new VerificationRequest(vb.build(), eb.build(), image, ignored, time, timeDescription, roots, warnings);
         }
 
-        private String time(AttestationVerifier.Builder vb) {
-            String when = at == null || at.isBlank() ? "now" : at.strip();
-            if (when.equalsIgnoreCase("now")) {
-                Duration age = duration(maxAge);
+        private String time(AttestationVerifier.Builder vb, List<String> warnings) {
+            if (time instanceof VerificationTime.Now) {
+                Duration age = maxAge == null ? AttestationVerifier.DEFAULT_MAX_AGE : maxAge;
                 vb.clock(clock).maxAge(age);
                 return "now (" + clock.instant() + "), maximum age " + age;
             }
-            if (when.equalsIgnoreCase("document")) {
+            if (maxAge != null) {
+                throw new IllegalArgumentException("maxAge applies only when verifying at the current time (at=now); "
+                        + "drop maxAge or the fixed time");
+            }
+            if (time instanceof VerificationTime.DocumentTime) {
                 vb.atDocumentTime();
+                warnings.add("Verifying at each document's own timestamp: this proves the document was genuine when made,"
+                        + " not that it is fresh (no replay protection).");
                 return "each document's own timestamp (no replay protection)";
             }
-            try {
-                Instant instant = Instant.parse(when);
-                vb.at(instant);
-                return instant.toString();
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("at must be now, document or an ISO-8601 instant such as "
-                        + "2025-04-15T02:25:23Z, got " + at);
-            }
+            Instant instant = ((VerificationTime.At) time).instant();
+            vb.at(instant);
+            return instant.toString();
         }
 
         private String environmentReleases(Expectations.Builder eb, String env) {
             if (history == null) {
                 throw new IllegalArgumentException("environment " + env + " needs the PCR history file "
-                        + "(-Dattestation.history=pcr-history.json, written by attestation:release)");
+                        + "(pcr-history.json, written by the release goal)");
             }
             List<PcrHistory.Release> accepted = PcrHistory.read(history).accepted(env);
             if (accepted.isEmpty()) {
                 throw new IllegalArgumentException("no release is accepted for environment " + env + " in " + history
-                        + "; run attestation:release -Denvironment=" + env + " for the release you deploy");
+                        + "; release the version you deploy for " + env + " first");
             }
             List<String> labels = new ArrayList<>();
             for (PcrHistory.Release r : accepted) {
@@ -257,59 +286,6 @@ public final class VerificationRequest {
 
     private static String manifestLabel(Path manifest) {
         return "manifest " + VerificationReport.displayName(manifest);
-    }
-
-    /** Parses {@code 0:hex,1:hex,...} (96 hex digits each). */
-    public static SortedMap<Integer, Pcr> parsePcrs(String spec) {
-        SortedMap<Integer, Pcr> out = new TreeMap<>();
-        for (String part : spec.split(",")) {
-            String p = part.strip();
-            int colon = p.indexOf(':');
-            if (colon < 1) {
-                throw new IllegalArgumentException("pcrs must look like 0:<96 hex>,1:<96 hex>, got " + p);
-            }
-            int index;
-            try {
-                index = Integer.parseInt(p.substring(0, colon).strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("PCR index must be a number 0..31, got " + p.substring(0, colon));
-            }
-            if (index < 0 || index > 31 || out.containsKey(index)) {
-                throw new IllegalArgumentException("PCR index must be 0..31 and given once, got " + index);
-            }
-            out.put(index, Pcr.ofHex(p.substring(colon + 1).strip().toLowerCase(Locale.ROOT)));
-        }
-        return out;
-    }
-
-    /** Hex (even number of hex digits) or base64; {@code hex:} or {@code base64:} prefixes force the form. */
-    public static byte[] bytes(String name, String value) {
-        String v = value.strip();
-        try {
-            if (v.startsWith("hex:")) {
-                return HexFormat.of().parseHex(v.substring(4));
-            }
-            if (v.startsWith("base64:")) {
-                return Base64.getDecoder().decode(v.substring(7));
-            }
-            if (v.length() % 2 == 0 && v.matches("[0-9a-fA-F]+")) {
-                return HexFormat.of().parseHex(v);
-            }
-            return Base64.getDecoder().decode(v);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + " must be hex or base64 (prefix hex: or base64: to choose), got " + v);
-        }
-    }
-
-    private static Duration duration(String maxAge) {
-        if (maxAge == null || maxAge.isBlank()) {
-            return AttestationVerifier.DEFAULT_MAX_AGE;
-        }
-        try {
-            return Duration.parse(maxAge.strip());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("maxAge must be an ISO-8601 duration such as PT5M, got " + maxAge);
-        }
     }
 
     public AttestationVerifier verifier() {
@@ -332,6 +308,19 @@ public final class VerificationRequest {
     /** The default manifest that exists but was not used because anyImage was set (worth a warning), if any. */
     public Optional<Path> ignoredDefaultManifest() {
         return Optional.ofNullable(ignoredDefaultManifest);
+    }
+
+    /** When certificates are checked. */
+    public VerificationTime time() {
+        return time;
+    }
+
+    /**
+     * What a front end must show the user before the results: the image is not checked, debug mode is accepted,
+     * verification at document time gives no replay protection. Empty for a strict request.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** How the verification instant is chosen, for the summary. */

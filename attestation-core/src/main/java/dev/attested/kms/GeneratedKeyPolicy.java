@@ -17,12 +17,14 @@ public final class GeneratedKeyPolicy {
     private final List<String> helpers;
     private final List<String> warnings;
     private final List<LintFinding> findings;
+    private final KeyPolicyLinter linter;
 
     /**
      * @throws KeyPolicyException {@code LINT_FAILED} (carrying the findings) when the policy has lint errors
      */
     GeneratedKeyPolicy(KeyPolicy policy, List<String> reasons, List<String> helpers, List<String> warnings, KeyPolicyLinter linter) {
         this.findings = linter.check(policy);
+        this.linter = linter;
         this.policy = policy;
         this.reasons = List.copyOf(reasons);
         this.helpers = List.copyOf(helpers);
@@ -54,8 +56,14 @@ public final class GeneratedKeyPolicy {
         return findings;
     }
 
-    /** Writes the policy to {@code policyFile} and the summary beside it as {@code kms-policy.txt}, each atomically. */
+    /**
+     * Writes the policy to {@code policyFile} and the summary beside it as {@code kms-policy.txt}, each atomically.
+     * The policy is linted again first with the generator's linter: nothing is written for a policy with lint errors.
+     *
+     * @throws KeyPolicyException {@code LINT_FAILED} (nothing written) or {@code POLICY_IO}
+     */
     public void write(Path policyFile) {
+        linter.check(policy);
         policy.write(policyFile);
         Path txt = policyFile.toAbsolutePath().resolveSibling("kms-policy.txt");
         try {

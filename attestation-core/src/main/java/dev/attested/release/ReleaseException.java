@@ -45,7 +45,7 @@ public final class ReleaseException extends RuntimeException {
         /** The KMS policy to ship is not a readable key policy. */
         RELEASE_POLICY_MALFORMED("Regenerate the policy with attestation:kms-policy, or delete it to ship the template."),
         /** An explicitly named KMS policy file does not exist. */
-        RELEASE_POLICY_NOT_FOUND("Check -Dattestation.releasePolicy, or run attestation:kms-policy first."),
+        RELEASE_POLICY_NOT_FOUND("Check -Dattestation.kmsPolicy, or run attestation:kms-policy first."),
         /** A build manifest is missing a required field or is not JSON. */
         BUILD_MANIFEST_MALFORMED("Use build-manifest.json from the release bundle unchanged."),
         /** A build manifest named explicitly does not exist. */

@@ -91,7 +91,7 @@ public final class ReproduceInstructions {
         if (build.module() != null) {
             md.append("-pl ").append(build.module()).append(' ');
         }
-        md.append(goal).append(" \\\n    -Dmanifest=<path of the downloaded pcr-manifest.json>");
+        md.append(goal).append(" \\\n    -Dattestation.manifest=<path of the downloaded pcr-manifest.json>");
         if (build.blobs() != null && !build.blobs().isEmpty()) {
             md.append(" \\\n    -Dattestation.blobs=<directory of the boot blobs above>");
         }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code verify -Denvironment=}: a document passes if it matches any release the history accepts there. */
+/** {@code verify -Dattestation.environment=}: a document passes if it matches any release the history accepts there. */
 class VerificationRequestHistoryTest {
     private static final SimulatedNitroPki PKI = SimulatedNitroPki.create(Instant.parse("2026-01-01T00:00:00Z"), 7);
 
@@ -68,7 +68,7 @@ class VerificationRequestHistoryTest {
     }
 
     private VerificationRequest request(String environment) {
-        return VerificationRequest.builder().history(history).environment(environment).root(root).at("document").build();
+        return VerificationRequest.builder().history(history).environment(environment).trustAnchors(root).time(VerificationTime.documentTime()).build();
     }
 
     private void verify(VerificationRequest r, byte[] doc) {
@@ -130,8 +130,8 @@ class VerificationRequestHistoryTest {
     void explicitPcrsOverrideTheEnvironment() {
         StringBuilder spec = new StringBuilder();
         release("v2").forEach((k, v) -> spec.append(spec.length() == 0 ? "" : ",").append(k).append(':').append(v.hex()));
-        VerificationRequest r = VerificationRequest.builder().history(history).environment("prod").pcrs(spec.toString())
-                .root(root).at("document").build();
+        VerificationRequest r = VerificationRequest.builder().history(history).environment("prod").pcrs(VerificationOptions.pcrs(spec.toString()))
+                .trustAnchors(root).time(VerificationTime.documentTime()).build();
         assertDoesNotThrow(() -> verify(r, documentOf("v2")));
         assertThrows(AttestationException.class, () -> verify(r, documentOf("v1")));
     }

@@ -20,35 +20,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 class VerificationRequestTest {
     @Test
-    void parsesPcrLists() {
-        String zero = "00".repeat(48);
-        String ab = "AB".repeat(48);
-        var pcrs = VerificationRequest.parsePcrs("0:" + zero + ", 8:" + ab);
-        assertEquals(Pcr.zero(), pcrs.get(0));
-        assertEquals(Pcr.ofHex("ab".repeat(48)), pcrs.get(8));
+    void rejectsAMaximumAgeWithAFixedTime() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VerificationRequest.builder()
+                .anyImage(true).time(VerificationTime.documentTime()).maxAge(java.time.Duration.ofMinutes(5)).build());
+        assertTrue(e.getMessage().contains("maxAge"), e.getMessage());
     }
 
     @Test
-    void rejectsMalformedPcrLists() {
-        assertThrows(IllegalArgumentException.class, () -> VerificationRequest.parsePcrs("0=" + "00".repeat(48)));
-        assertThrows(IllegalArgumentException.class, () -> VerificationRequest.parsePcrs("32:" + "00".repeat(48)));
-        assertThrows(IllegalArgumentException.class, () -> VerificationRequest.parsePcrs("1:abc"));
+    void warnsAboutEveryRelaxedCheck() {
+        VerificationRequest r = VerificationRequest.builder().anyImage(true).allowDebugMode(true)
+                .time(VerificationTime.documentTime()).build();
+        assertEquals(3, r.warnings().size(), r.warnings().toString());
+        assertTrue(VerificationRequest.builder().pcrs(java.util.Map.of(0, new byte[48])).build().warnings().isEmpty());
     }
 
     @Test
-    void bytesAreHexOrBase64WithOptionalPrefixes() {
-        assertArrayEquals(new byte[] {(byte) 0xca, (byte) 0xfe}, VerificationRequest.bytes("nonce", "CAFE"));
-        assertArrayEquals(new byte[] {1, 2, 3}, VerificationRequest.bytes("nonce", "AQID"));
-        assertArrayEquals(new byte[] {(byte) 0xca, (byte) 0xfe}, VerificationRequest.bytes("nonce", "hex:cafe"));
-        assertArrayEquals(new byte[] {0x71, (byte) 0xa7, (byte) 0xde}, VerificationRequest.bytes("nonce", "base64:cafe"));
-        assertThrows(IllegalArgumentException.class, () -> VerificationRequest.bytes("nonce", "not*valid"));
-    }
-
-    @Test
-    void rejectsUnknownTimeModes() {
-        assertThrows(IllegalArgumentException.class, () -> VerificationRequest.builder().anyImage(true).at("yesterday").build());
-        assertThrows(IllegalArgumentException.class, () -> VerificationRequest.builder().anyImage(true).at("now")
-                .maxAge("5 minutes").build());
+    void pcrsMustBe48BytesAtIndices0To31() {
+        assertThrows(IllegalArgumentException.class, () -> VerificationRequest.builder().pcrs(java.util.Map.of(0, new byte[32])));
+        assertThrows(IllegalArgumentException.class, () -> VerificationRequest.builder().pcrs(java.util.Map.of(32, new byte[48])));
     }
 
     // ---- which image is expected ------------------------------------------------------------------------------
@@ -63,14 +52,14 @@ class VerificationRequestTest {
     @Test
     void aNamedManifestThatDoesNotExistIsManifestNotFound(@TempDir Path dir) {
         PcrManifestException e = assertThrows(PcrManifestException.class, () -> VerificationRequest.builder()
-                .manifest(dir.resolve("typo.json")).at("document").build());
+                .manifest(dir.resolve("typo.json")).time(VerificationTime.documentTime()).build());
         assertEquals(PcrManifestException.Code.MANIFEST_NOT_FOUND, e.code());
     }
 
     @Test
     void aNamedManifestMustExistEvenWhenPcrsTakePrecedence(@TempDir Path dir) {
         assertEquals(PcrManifestException.Code.MANIFEST_NOT_FOUND, assertThrows(PcrManifestException.class,
-                () -> VerificationRequest.builder().manifest(dir.resolve("typo.json")).pcrs("0:" + PCR0_HEX).build()).code());
+                () -> VerificationRequest.builder().manifest(dir.resolve("typo.json")).pcrs(VerificationOptions.pcrs("0:" + PCR0_HEX)).build()).code());
     }
 
     @Test
@@ -95,7 +84,7 @@ class VerificationRequestTest {
     @Test
     void anyImageContradictsANamedImage(@TempDir Path dir) throws Exception {
         Path m = manifest(dir, "m.json");
-        assertThrows(IllegalArgumentException.class, () -> VerificationRequest.builder().anyImage(true).pcrs("0:" + PCR0_HEX).build());
+        assertThrows(IllegalArgumentException.class, () -> VerificationRequest.builder().anyImage(true).pcrs(VerificationOptions.pcrs("0:" + PCR0_HEX)).build());
         assertThrows(IllegalArgumentException.class, () -> VerificationRequest.builder().anyImage(true).manifest(m).build());
         assertThrows(IllegalArgumentException.class, () -> VerificationRequest.builder().anyImage(true)
                 .environment("prod").history(dir.resolve("pcr-history.json")).build());
@@ -124,7 +113,7 @@ class VerificationRequestTest {
         for (Fixtures f : Fixtures.production()) {
             Files.copy(f.path(), docs.resolve(f.file));
         }
-        VerificationRequest r = VerificationRequest.builder().anyImage(true).at("document").build();
+        VerificationRequest r = VerificationRequest.builder().anyImage(true).time(VerificationTime.documentTime()).build();
         VerificationReport report = VerificationReport.verify(r, AttestationDocuments.list(docs), Clock.systemUTC());
         List<String> verdicts = report.summary().stream().filter(l -> l.startsWith("  verdict")).toList();
         assertEquals(3, verdicts.size());
@@ -141,7 +130,7 @@ class VerificationRequestTest {
     @Test
     void aRejectedDocumentSaysWhichImageWasExpected(@TempDir Path dir) throws Exception {
         Path m = manifest(dir, "pcr-manifest.json");
-        VerificationRequest r = VerificationRequest.builder().manifest(m).at("document").build();
+        VerificationRequest r = VerificationRequest.builder().manifest(m).time(VerificationTime.documentTime()).build();
         VerificationReport report = VerificationReport.verify(r, List.of(Fixtures.EVERVAULT.path()), Clock.systemUTC());
         VerificationReport.Result res = report.results().get(0);
         assertEquals(AttestationException.Code.PCR_MISMATCH, res.code());

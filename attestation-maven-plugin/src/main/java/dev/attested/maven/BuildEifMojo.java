@@ -61,9 +61,14 @@ public class BuildEifMojo extends AbstractMojo {
     /** Main class for the default entrypoint. */
     @Parameter(property = "attestation.mainClass")
     String mainClass;
-    /** Environment variables of the enclave process. */
-    @Parameter
+    /** Environment variables of the enclave process, set through {@link #setImageEnvironment}. */
     Map<String, String> environment;
+
+    /** Environment variables of the enclave process (the image's /env file). A map: set it in the POM. */
+    @Parameter
+    public void setImageEnvironment(Map<String, String> imageEnvironment) {
+        this.environment = imageEnvironment;
+    }
     /** Files copied into the image root. */
     @Parameter(property = "attestation.extraFiles", defaultValue = "${project.basedir}/src/main/enclave")
     File extraFiles;

@@ -14,7 +14,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Prints what {@code nitro-cli describe-eif} prints for an EIF (version, PCR0/1/2, PCR8 when signed, signing
  * certificate, CRC and signature checks, metadata) after reading it strictly and measuring it in one pass.
- * Works without a project: {@code mvn dev.attested:attestation-maven-plugin:describe-eif -Deif=app.eif}.
+ * Works without a project: {@code mvn dev.attested:attestation-maven-plugin:describe-eif -Dattestation.eif=app.eif}.
  * Fails with the named error ({@code EIF_BAD_MAGIC}, {@code EIF_TRUNCATED}, ...) on a malformed file, and with
  * {@code EIF_CRC_MISMATCH} / {@code EIF_SIGNATURE_INVALID} after printing when a check fails.
  */
@@ -22,7 +22,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 public class DescribeEifMojo extends AbstractMojo {
 
     /** The EIF to describe. */
-    @Parameter(property = "eif", defaultValue = "${project.build.directory}/attestation/${project.artifactId}-${project.version}.eif")
+    @Parameter(property = "attestation.eif", defaultValue = "${project.build.directory}/attestation/${project.artifactId}-${project.version}.eif")
     File eif;
 
     /** Also write the JSON to this file (written atomically); not written when unset. */
@@ -49,7 +49,7 @@ public class DescribeEifMojo extends AbstractMojo {
         }
         if (eif == null || !eif.isFile()) {
             throw new MojoFailureException("EIF_IO: no EIF " + (eif == null ? "given" : "at " + eif)
-                    + "; run with -Deif=path/to/image.eif");
+                    + "; run with -Dattestation.eif=path/to/image.eif");
         }
         EifInspection description;
         try {

@@ -1,13 +1,9 @@
 package dev.attested.maven;
 
-import dev.attested.kms.KeyPolicy;
 import dev.attested.kms.KeyPolicyException;
 import dev.attested.kms.KeyPolicyException.Code;
-import dev.attested.kms.KeyPolicyLinter;
-import dev.attested.kms.PolicyDiff;
+import dev.attested.kms.KeyPolicyStore;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -23,14 +19,14 @@ import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
 
 /**
- * The AWS side of {@code kms-policy}: {@code iam:GetRole} (the role exists; its ARN with path), {@code kms:GetKeyPolicy}
+ * The AWS side of {@code kms-policy}, a {@link KeyPolicyStore} for {@code KeyPolicyCheck.reconcile}: {@code iam:GetRole} (the role exists; its ARN with path), {@code kms:GetKeyPolicy}
  * (the current policy, for the diff) and {@code kms:PutKeyPolicy} (never bypassing the lockout safety check).
  * Region, profile and credentials come from the standard SDK configuration; endpoints can be overridden.
  *
  * <p>Every AWS failure ends in a {@link KeyPolicyException} whose code and message name what to fix (the parameter,
  * the permission, the key), never in the SDK's provider-chain text.
  */
-final class KmsPolicyApplier implements AutoCloseable {
+final class KmsPolicyApplier implements KeyPolicyStore, AutoCloseable {
     /** KMS key policies have exactly one name. */
     static final String POLICY_NAME = "default";
     private static final Pattern REGION = Pattern.compile("[a-z]{2,}(-[a-z0-9]+)+");
@@ -121,7 +117,8 @@ final class KmsPolicyApplier implements AutoCloseable {
     }
 
     /** The key's current policy JSON. */
-    String currentPolicy(String keyId) {
+    @Override
+    public String currentPolicy(String keyId) {
         try {
             return kms.getKeyPolicy(r -> r.keyId(keyId).policyName(POLICY_NAME)).policy();
         } catch (SdkException e) {
@@ -130,36 +127,13 @@ final class KmsPolicyApplier implements AutoCloseable {
     }
 
     /** Replaces the key policy; KMS's lockout safety check stays on. */
-    void putPolicy(String keyId, String policyJson) {
+    @Override
+    public void putPolicy(String keyId, String policyJson) {
         try {
             kms.putKeyPolicy(r -> r.keyId(keyId).policyName(POLICY_NAME).policy(policyJson));
         } catch (SdkException e) {
             throw failure("kms:PutKeyPolicy", "key " + keyId, e);
         }
-    }
-
-    /**
-     * Prints the diff from the key's current policy to {@code proposed}; puts it only when {@code apply}.
-     *
-     * @throws KeyPolicyException LINT_FAILED when {@code linter} finds errors in {@code proposed} (nothing is put),
-     *         or the AWS_* code of a failed call
-     */
-    List<String> reconcile(String keyId, KeyPolicy proposed, boolean apply, KeyPolicyLinter linter) {
-        linter.check(proposed);
-        List<String> diff = PolicyDiff.between(KeyPolicy.parse(currentPolicy(keyId), "policy of " + keyId), proposed);
-        List<String> out = new ArrayList<>();
-        if (diff.isEmpty()) {
-            out.add("Key " + keyId + ": policy unchanged");
-            return out;
-        }
-        out.add("Key " + keyId + " policy diff (- current, + proposed):\n" + String.join("\n", diff));
-        if (apply) {
-            putPolicy(keyId, proposed.toJson());
-            out.add("kms:PutKeyPolicy applied to " + keyId);
-        } else {
-            out.add("Dry run: pass -Dattestation.apply=true to apply.");
-        }
-        return out;
     }
 
     /** One SDK failure as a coded error naming the call, the permission or the parameter to fix. */

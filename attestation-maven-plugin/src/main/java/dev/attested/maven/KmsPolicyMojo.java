@@ -6,6 +6,7 @@ import dev.attested.attestation.NitroRoots;
 import dev.attested.kms.EvaluationScenarios;
 import dev.attested.kms.GeneratedKeyPolicy;
 import dev.attested.kms.KeyPolicy;
+import dev.attested.kms.KeyPolicyCheck;
 import dev.attested.kms.KeyPolicyEvaluator;
 import dev.attested.kms.KeyPolicyException;
 import dev.attested.kms.KeyPolicyGenerator;
@@ -22,6 +23,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -29,13 +31,14 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Generates a KMS key policy that really enforces attestation from the PCR manifest(s), lints it (or an existing
- * policy given with {@code -Dpolicy=file}), evaluates scenarios ({@code -Devaluate=file}), shows the diff against a key's
- * current policy and, only with {@code -Dattestation.apply=true}, replaces it.
+ * policy given with {@code -Dattestation.policy=file}), evaluates scenarios ({@code -Dattestation.evaluate=file}),
+ * shows the diff against a key's current policy and, only with {@code -Dattestation.apply=true}, replaces it. A
+ * policy with lint errors or an unmet scenario is neither written nor applied.
  */
 @Mojo(name = "kms-policy", requiresProject = false, threadSafe = true)
 public class KmsPolicyMojo extends AbstractMojo {
-    /** Use every release the PCR history accepts for this environment instead of {@code manifest}. */
-    @Parameter(property = "environment")
+    /** Use every release the PCR history accepts for this environment instead of the manifests. */
+    @Parameter(property = "attestation.environment")
     String environment;
 
     /** The PCR history ({@code pcr-history.json}, written by {@code attestation:release}). */
@@ -43,8 +46,8 @@ public class KmsPolicyMojo extends AbstractMojo {
     File history;
 
     /** PCR manifest(s), comma-separated: one attested statement per release (several for a rollout). */
-    @Parameter(property = "manifest", defaultValue = "${project.build.directory}/attestation/pcr-manifest.json")
-    List<File> manifest;
+    @Parameter(property = "attestation.manifests", defaultValue = "${project.build.directory}/attestation/pcr-manifest.json")
+    List<File> manifests;
     /** The key's account (12 digits); default: the role's account. */
     @Parameter(property = "attestation.account")
     String account;
@@ -82,17 +85,20 @@ public class KmsPolicyMojo extends AbstractMojo {
     @Parameter(property = "attestation.templates")
     File templates;
     /** An existing policy to lint (and evaluate) instead of generating one. */
-    @Parameter(property = "policy")
+    @Parameter(property = "attestation.policy")
     File policy;
     /** A scenarios file (see docs/kms-policy.md) to evaluate against the policy. */
-    @Parameter(property = "evaluate")
+    @Parameter(property = "attestation.evaluate")
     File evaluate;
     /** PEM root certificate for attestation documents in scenarios; default: the AWS Nitro Enclaves Root-G1. */
     @Parameter(property = "attestation.trustAnchor")
     File trustAnchor;
-    /** Where the generated policy is written; the summary goes next to it (kms-policy.txt). */
+    /**
+     * Where the generated policy is written; the summary goes next to it (kms-policy.txt). The release goal ships
+     * the same file.
+     */
     @Parameter(property = "attestation.kmsPolicy", defaultValue = "${project.build.directory}/attestation/kms-policy.json")
-    File output;
+    File kmsPolicy;
     /** Key id or key ARN (not an alias): fetch its policy and print the diff (dry run unless apply). */
     @Parameter(property = "attestation.keyId")
     String keyId;
@@ -117,9 +123,9 @@ public class KmsPolicyMojo extends AbstractMojo {
     /** Skip this goal. */
     @Parameter(property = "attestation.kmsPolicy.skip", defaultValue = "false")
     boolean skip;
-
-    /** Whether this run has logged its lint findings already. */
-    private boolean reported;
+    /** The Maven session, for the user properties of earlier versions (read-only). */
+    @Parameter(defaultValue = "${session}", readonly = true)
+    MavenSession session;
 
     @Override
     public void execute() throws MojoFailureException {
@@ -130,45 +136,51 @@ public class KmsPolicyMojo extends AbstractMojo {
         if (apply && keyId == null) {
             throw failure(KeyPolicyException.Code.INVALID_INPUT, "attestation.apply=true needs attestation.keyId (the key whose policy to replace).");
         }
+        RenamedProperties.warn(session == null ? null : session.getUserProperties(), getLog(), "kms-policy", RenamedProperties.KMS_POLICY);
         // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
-        output = orDefault(output, "target/attestation/kms-policy.json");
-        manifest = manifest.stream().map(m -> orDefault(m, "target/attestation/pcr-manifest.json")).toList();
+        File output = orDefault(kmsPolicy, "target/attestation/kms-policy.json");
+        List<File> manifestFiles = manifests.stream().map(m -> orDefault(m, "target/attestation/pcr-manifest.json")).toList();
         try (KmsPolicyApplier aws = keyId == null ? null : new KmsPolicyApplier(region, profile, uri(endpoint, "attestation.endpoint"),
                 uri(iamEndpoint, "attestation.iamEndpoint"), null)) {
-            // The core decides: a generated policy with lint errors is refused by the generator, an existing one by
-            // requireNoErrors below, and the applier lints again before PutKeyPolicy.
-            GeneratedKeyPolicy generated = policy == null ? generate(aws) : null;
-            KeyPolicy result = generated != null ? generated.policy() : KeyPolicy.read(policy.toPath());
-            List<LintFinding> findings = generated != null ? generated.findings() : linter().lint(result);
-            report(findings);
-            if (evaluate != null) {
-                List<EvaluationScenarios.Result> results = EvaluationScenarios.run(evaluator(result), EvaluationScenarios.read(evaluate.toPath()));
-                results.forEach(r -> log(r.met(), r.line()));
-                if (results.stream().anyMatch(r -> !r.met())) {
-                    throw failure(KeyPolicyException.Code.SCENARIO_FAILED, "some scenarios did not get the expected decision.");
+            // The core decides: the generator refuses lint errors, and KeyPolicyCheck writes or applies nothing that
+            // has lint errors or an unmet scenario. This goal only reports.
+            KeyPolicyCheck check;
+            try {
+                check = policy == null ? KeyPolicyCheck.of(generate(aws, manifestFiles))
+                        : KeyPolicyCheck.of(KeyPolicy.read(policy.toPath()), linter());
+            } catch (KeyPolicyException e) {
+                if (e.code() == KeyPolicyException.Code.LINT_FAILED) {
+                    report(e.findings());
                 }
+                throw e;
             }
-            KeyPolicyLinter.requireNoErrors(findings);
-            if (generated != null) {
-                generated.write(output.toPath());
-                getLog().info("Wrote " + output + "\n" + generated.summary());
+            report(check.findings());
+            if (evaluate != null) {
+                check = check.evaluate(evaluator(check.policy()), EvaluationScenarios.read(evaluate.toPath()));
+                check.scenarioResults().forEach(r -> log(r.met(), r.line()));
+            }
+            check.requirePassed();
+            if (check.generated().isPresent()) {
+                check.write(output.toPath());
+                getLog().info("Wrote " + output + "\n" + check.generated().get().summary());
             }
             if (aws != null) {
-                aws.reconcile(keyId, result, apply, linter()).forEach(getLog()::info);
+                KeyPolicyCheck.Reconciliation r = check.reconcile(aws, keyId, apply);
+                if (r.unchanged()) {
+                    getLog().info("Key " + keyId + ": policy unchanged");
+                } else {
+                    getLog().info("Key " + keyId + " policy diff (- current, + proposed):\n" + String.join("\n", r.diff()));
+                    getLog().info(r.applied() ? "kms:PutKeyPolicy applied to " + keyId : "Dry run: pass -Dattestation.apply=true to apply.");
+                }
             }
-        } catch (KeyPolicyException e) {
-            if (e.code() == KeyPolicyException.Code.LINT_FAILED && !reported) {
-                report(e.findings());
-            }
-            throw new MojoFailureException(e.getMessage(), e);
-        } catch (AttestationException | PcrManifestException | PcrHistoryException | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (KeyPolicyException | AttestationException | PcrManifestException | PcrHistoryException | IllegalStateException
+                | IllegalArgumentException | java.io.UncheckedIOException e) {
             throw new MojoFailureException(e.getMessage(), e);
         }
     }
 
     /** Each finding at its own level: errors and warnings show up in quiet builds and CI annotations. */
     private void report(List<LintFinding> findings) {
-        reported = true;
         for (LintFinding f : findings) {
             switch (f.severity()) {
                 case ERROR -> getLog().error(f.text());
@@ -185,7 +197,7 @@ public class KmsPolicyMojo extends AbstractMojo {
         }
     }
 
-    private GeneratedKeyPolicy generate(KmsPolicyApplier aws) {
+    private GeneratedKeyPolicy generate(KmsPolicyApplier aws, List<File> manifestFiles) {
         if (roleArn == null) {
             throw new KeyPolicyException(KeyPolicyException.Code.INVALID_INPUT, "attestation.roleArn is required to generate a policy.");
         }
@@ -199,7 +211,7 @@ public class KmsPolicyMojo extends AbstractMojo {
             getLog().info("Statements for the releases accepted for " + environment + " in " + h);
             b.acceptedReleases(PcrHistory.read(h.toPath()), environment.strip());
         } else {
-            manifest.forEach(m -> b.release(PcrManifest.read(m.toPath())));
+            manifestFiles.forEach(m -> b.release(PcrManifest.read(m.toPath())));
         }
         return b.build().generate();
     }

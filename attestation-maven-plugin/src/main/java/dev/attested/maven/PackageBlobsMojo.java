@@ -26,7 +26,7 @@ import org.apache.maven.project.MavenProjectHelper;
 public class PackageBlobsMojo extends AbstractMojo {
 
     /** The blobs directory ({@code bzImage} or {@code Image}, its {@code .config}, cmdline, init, nsm.ko). */
-    @Parameter(property = "attestation.blobs", defaultValue = "/usr/share/nitro_enclaves/blobs")
+    @Parameter(property = "attestation.blobsDirectory", defaultValue = "/usr/share/nitro_enclaves/blobs")
     private File blobsDirectory;
 
     /** Architecture, only needed when the directory holds both kernels ({@code x86_64} or {@code aarch64}). */

@@ -24,7 +24,7 @@ import org.apache.maven.rtinfo.RuntimeInformation;
 /**
  * Writes the release bundle for the EIF that {@code build-eif} produced (target/attestation/release/${project.version}/:
  * EIF, PCR manifest, KMS policy, build manifest, in-toto/SLSA provenance, REPRODUCE.md, SHA256SUMS) and, with
- * {@code -Denvironment} (e.g. {@code -Denvironment=prod}), records the release as accepted for that environment in
+ * {@code -Dattestation.environment} (e.g. {@code -Dattestation.environment=prod}), records the release as accepted for that environment in
  * {@code pcr-history.json}.
  *
  * <p>Refuses, before writing anything: a project without {@code project.build.outputTimestamp}, a working tree with
@@ -42,20 +42,25 @@ public class ReleaseMojo extends AbstractMojo {
     @Parameter(property = "attestation.eif")
     File eif;
 
+    /** Where bundles are written, set through {@link #setReleaseDirectory}. */
+    File outputDirectory;
+
     /** Where bundles are written (one sub-directory per version). */
     @Parameter(property = "attestation.releaseDirectory", defaultValue = "${project.build.directory}/attestation/release")
-    File outputDirectory;
+    public void setReleaseDirectory(File releaseDirectory) {
+        this.outputDirectory = releaseDirectory;
+    }
 
     /**
      * A key policy to ship (from the kms-policy goal); it must pin this release's measurements. When not set,
      * ${project.build.directory}/attestation/kms-policy.json is shipped if it exists, else a template with
      * placeholders. A file named here that does not exist is an error.
      */
-    @Parameter(property = "attestation.releasePolicy")
+    @Parameter(property = "attestation.kmsPolicy")
     File kmsPolicy;
 
     /** Environment to accept this release for in the PCR history (e.g. dev, staging, prod); none by default. */
-    @Parameter(property = "environment")
+    @Parameter(property = "attestation.environment")
     String environment;
 
     /** The PCR history file (commit it with your source). */

@@ -29,7 +29,7 @@ import org.apache.maven.rtinfo.RuntimeInformation;
 public class ReproduceMojo extends AbstractMojo {
 
     /** The published {@code pcr-manifest.json} to reproduce. */
-    @Parameter(property = "manifest", required = true)
+    @Parameter(property = "attestation.manifest", required = true)
     private File manifest;
 
     /** The published build manifest; default: {@code build-manifest.json} next to {@code manifest}, if there. */

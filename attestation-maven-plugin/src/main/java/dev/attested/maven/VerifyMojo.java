@@ -2,8 +2,8 @@ package dev.attested.maven;
 
 import dev.attested.attestation.AttestationDocuments;
 import dev.attested.attestation.VerificationReport;
+import dev.attested.attestation.VerificationOptions;
 import dev.attested.attestation.VerificationRequest;
-import dev.attested.internal.io.AtomicFiles;
 import dev.attested.pcr.PcrHistoryException;
 import dev.attested.pcr.PcrManifestException;
 import java.io.File;
@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -30,16 +31,19 @@ import org.apache.maven.plugins.annotations.Parameter;
 @Mojo(name = "verify", defaultPhase = LifecyclePhase.VERIFY, requiresProject = false, threadSafe = true)
 public class VerifyMojo extends AbstractMojo {
 
-    /** A document file (base64, hex or raw CBOR, detected automatically) or a directory of such files. */
+    /**
+     * A document file (base64, hex or raw CBOR, detected automatically), a directory of such files, or
+     * /dev/stdin. The user property is the short doc (-Ddoc=...).
+     */
     @Parameter(property = "doc", required = true)
     File doc;
 
     /**
-     * PCR manifest whose PCRs are expected; it must exist ({@code MANIFEST_NOT_FOUND} otherwise). When not set,
+     * PCR manifest whose PCRs are expected; it must exist (MANIFEST_NOT_FOUND otherwise). When not set,
      * ${project.build.directory}/attestation/pcr-manifest.json is expected, and the goal refuses to run
-     * without it unless {@code pcrs}, {@code environment} or {@code attestation.anyImage} says what to expect.
+     * without it unless pcrs, environment or anyImage says what to expect.
      */
-    @Parameter(property = "manifest")
+    @Parameter(property = "attestation.manifest")
     File manifest;
 
     /** The project's build directory, where the default manifest lives ({@code target} under the base directory without a project). */
@@ -48,58 +52,57 @@ public class VerifyMojo extends AbstractMojo {
 
     /**
      * Accept documents of any enclave image: the PCRs are NOT checked, and every verdict line says so. Unsafe for
-     * key release; for inspecting documents. Refused together with {@code pcrs}, {@code environment} or
-     * {@code manifest}.
+     * key release; for inspecting documents. Refused together with pcrs, environment or manifest.
      */
     @Parameter(property = "attestation.anyImage", defaultValue = "false")
     boolean anyImage;
 
-    /** Expected PCRs as {@code 0:hex,1:hex,...}; overrides the manifest. */
-    @Parameter(property = "pcrs")
+    /** Expected PCRs as 0:hex,1:hex,... (96 hex digits each); overrides environment and the manifest. */
+    @Parameter(property = "attestation.pcrs")
     String pcrs;
 
     /**
      * Accept a document that matches any release the PCR history accepts for this environment (e.g. prod);
-     * overrides the manifest, overridden by {@code pcrs}.
+     * overrides the manifest, overridden by pcrs.
      */
-    @Parameter(property = "environment")
+    @Parameter(property = "attestation.environment")
     String environment;
 
-    /** The PCR history ({@code pcr-history.json}, written by {@code attestation:release}). */
+    /** The PCR history (pcr-history.json, written by the release goal). */
     @Parameter(property = "attestation.history", defaultValue = "${project.basedir}/pcr-history.json")
     File history;
 
-    /** Expected nonce (hex or base64). */
-    @Parameter(property = "nonce")
+    /** Expected nonce: hex or base64 (prefix hex: or base64: to choose). */
+    @Parameter(property = "attestation.nonce")
     String nonce;
 
-    /** Expected user_data (hex or base64). */
-    @Parameter(property = "userData")
+    /** Expected user_data: hex or base64 (prefix hex: or base64: to choose). */
+    @Parameter(property = "attestation.userData")
     String userData;
 
-    /** Expected public_key (hex or base64). */
-    @Parameter(property = "publicKey")
+    /** Expected public_key: hex or base64 (prefix hex: or base64: to choose). */
+    @Parameter(property = "attestation.publicKey")
     String publicKey;
 
     /** PEM file with the trusted root certificate(s); default: the bundled AWS Nitro Enclaves Root-G1. */
-    @Parameter(property = "root")
-    File root;
+    @Parameter(property = "attestation.trustAnchor")
+    File trustAnchor;
 
-    /** {@code now}, {@code document} (each document's own timestamp: no replay protection) or an ISO-8601 instant. */
-    @Parameter(property = "at", defaultValue = "now")
+    /** now, document (each document's own timestamp: no replay protection) or an ISO-8601 instant. */
+    @Parameter(property = "attestation.at", defaultValue = "now")
     String at;
 
-    /** Maximum document age with {@code at=now}, as an ISO-8601 duration. */
-    @Parameter(property = "maxAge", defaultValue = "PT5M")
+    /** Maximum document age with at=now, such as 5m, 30s or PT5M; default 5 minutes. */
+    @Parameter(property = "attestation.maxAge")
     String maxAge;
 
     /** Accept documents of enclaves started with --debug-mode (PCR0/1/2 zero). For development only. */
-    @Parameter(property = "allowDebugMode", defaultValue = "false")
+    @Parameter(property = "attestation.allowDebugMode", defaultValue = "false")
     boolean allowDebugMode;
 
     /** Where the JSON report is written. */
-    @Parameter(property = "report", defaultValue = "${project.build.directory}/attestation/verify-report.json")
-    File report;
+    @Parameter(property = "attestation.verifyReport", defaultValue = "${project.build.directory}/attestation/verify-report.json")
+    File verifyReport;
 
     /** Skip this goal. */
     @Parameter(property = "attestation.verify.skip", defaultValue = "false")
@@ -108,6 +111,14 @@ public class VerifyMojo extends AbstractMojo {
     /** Base for the default report and manifest paths when Maven runs without a project. */
     @Parameter(defaultValue = "${basedir}", readonly = true)
     File basedir;
+
+    /** The Maven session, for the user properties of earlier versions (read-only). */
+    @Parameter(defaultValue = "${session}", readonly = true)
+    MavenSession session;
+
+    /** The image options as this goal spells them, after the core's option names. */
+    static final String MAVEN_IMAGE_OPTIONS = " In Maven: -Dattestation.manifest=<file>, -Dattestation.pcrs=0:<hex>,..., "
+            + "-Dattestation.environment=<name>, or -Dattestation.anyImage=true.";
 
     /** The clock behind {@code at=now}; replaced in tests. */
     Clock clock = Clock.systemUTC();
@@ -121,38 +132,33 @@ public class VerifyMojo extends AbstractMojo {
         if (doc == null) {
             throw new MojoExecutionException("Set -Ddoc=<file or directory> with the attestation document(s) to verify.");
         }
+        RenamedProperties.warn(session == null ? null : session.getUserProperties(), getLog(), "verify", RenamedProperties.VERIFY);
         // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
         File defaultManifest = new File(orDefault(buildDirectory, "target"), "attestation/pcr-manifest.json");
-        report = orDefault(report, "target/attestation/verify-report.json");
-        history = orDefault(history, "pcr-history.json");
+        File report = orDefault(verifyReport, "target/attestation/verify-report.json");
+        File historyFile = orDefault(history, "pcr-history.json");
         VerificationRequest request;
         List<Path> files;
         try {
             request = VerificationRequest.builder()
                     .manifest(manifest == null ? null : orDefault(manifest, "target/attestation/pcr-manifest.json").toPath())
                     .defaultManifest(defaultManifest.toPath())
-                    .history(history.toPath()).environment(environment).pcrs(pcrs).anyImage(anyImage)
-                    .nonce(nonce).userData(userData).publicKey(publicKey)
-                    .root(root == null ? null : root.toPath()).at(at).maxAge(maxAge).allowDebugMode(allowDebugMode)
-                    .clock(clock).build();
+                    .history(historyFile.toPath()).environment(environment)
+                    .pcrs(VerificationOptions.pcrs(pcrs)).anyImage(anyImage)
+                    .nonce(VerificationOptions.bytes("nonce", nonce))
+                    .userData(VerificationOptions.bytes("userData", userData))
+                    .publicKey(VerificationOptions.bytes("publicKey", publicKey))
+                    .trustAnchors(trustAnchor == null ? null : trustAnchor.toPath())
+                    .time(VerificationOptions.time(at)).maxAge(VerificationOptions.duration("maxAge", maxAge))
+                    .allowDebugMode(allowDebugMode).clock(clock).build();
             files = AttestationDocuments.list(doc.toPath());
         } catch (IllegalArgumentException | PcrManifestException | PcrHistoryException | UncheckedIOException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
+            throw new MojoExecutionException(e.getMessage() + (e instanceof PcrManifestException m
+                    && m.code() == PcrManifestException.Code.MANIFEST_NOT_FOUND && manifest == null ? MAVEN_IMAGE_OPTIONS : ""), e);
         }
-        if (request.expectations().anyImage()) {
-            getLog().warn("attestation.anyImage is set: documents of ANY enclave image are accepted; the PCRs are not "
-                    + "checked. Never release a key on the strength of this verification.");
-            request.ignoredDefaultManifest().ifPresent(p -> getLog().warn("The project's manifest " + p
-                    + " is present but not used because attestation.anyImage is set."));
-        } else {
+        request.warnings().forEach(getLog()::warn);
+        if (!request.expectations().anyImage()) {
             getLog().info("Expecting the PCRs of " + request.imageDescription());
-        }
-        if (allowDebugMode) {
-            getLog().warn("allowDebugMode is set: documents of debug-mode enclaves (readable by the parent) are accepted.");
-        }
-        if ("document".equalsIgnoreCase(at == null ? "" : at.strip())) {
-            getLog().warn("Verifying at each document's own timestamp: this proves the document was genuine when made, "
-                    + "not that it is fresh (no replay protection).");
         }
         VerificationReport result = VerificationReport.verify(request, files, clock);
         for (String line : result.summary()) {
@@ -160,7 +166,7 @@ public class VerifyMojo extends AbstractMojo {
         }
         Path reportPath = report.toPath();
         try {
-            AtomicFiles.write(reportPath, result.toJson());
+            result.write(reportPath);
         } catch (IOException e) {
             throw new MojoExecutionException("Cannot write the report " + reportPath + ": " + e.getMessage(), e);
         }

@@ -90,7 +90,7 @@ class DescribeEifMojoTest {
     @Test
     void missingFileNamesTheParameterToSet() {
         MojoFailureException e = assertThrows(MojoFailureException.class, () -> mojo(dir.resolve("absent.eif")).execute());
-        assertTrue(e.getMessage().startsWith("EIF_IO: no EIF at ") && e.getMessage().contains("-Deif="), e.getMessage());
+        assertTrue(e.getMessage().startsWith("EIF_IO: no EIF at ") && e.getMessage().contains("-Dattestation.eif="), e.getMessage());
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.attested.kms.KeyPolicy;
+import dev.attested.kms.KeyPolicyCheck;
 import dev.attested.kms.KeyPolicyException;
 import dev.attested.kms.KeyPolicyException.Code;
 import dev.attested.kms.KeyPolicyGenerator;
@@ -91,18 +92,23 @@ class KmsPolicyApplierTest {
         assertTrue(e.getMessage().contains("-Dattestation.roleArn=arn:aws:iam::111122223333:role/missing"), e.getMessage());
     }
 
+    /** The core's rule with this applier as the store: lint first, then diff, then put only with apply. */
+    private KeyPolicyCheck.Reconciliation reconcile(String keyId, String policyJson, boolean apply) {
+        return KeyPolicyCheck.of(KeyPolicy.parse(policyJson, "proposed"), new KeyPolicyLinter()).reconcile(applier, keyId, apply);
+    }
+
     @Test
     void dryRunShowsTheDiffAndDoesNotPut() {
-        List<String> out = applier.reconcile(KEY, KeyPolicy.parse(NEW, "new"), false, new KeyPolicyLinter());
-        assertTrue(out.get(0).contains("+     \"Sid\" : \"EnclaveAttestedUse\","), out.get(0));
-        assertTrue(out.get(1).startsWith("Dry run"));
+        KeyPolicyCheck.Reconciliation out = reconcile(KEY, NEW, false);
+        assertTrue(String.join("\n", out.diff()).contains("+     \"Sid\" : \"EnclaveAttestedUse\","), out.diff().toString());
+        assertFalse(out.applied());
         assertEquals(OLD, server.keyPolicies.get(KEY));
         assertEquals(List.of("TrentService.GetKeyPolicy"), server.requests.stream().map(LoopbackAwsServer.Recorded::operation).toList());
     }
 
     @Test
     void applyPutsThePolicyWithASignedRequestAndWithoutLockoutBypass() {
-        applier.reconcile(KEY, KeyPolicy.parse(NEW, "new"), true, new KeyPolicyLinter());
+        assertTrue(reconcile(KEY, NEW, true).applied());
         assertEquals(KeyPolicy.parse(NEW, "new"), KeyPolicy.parse(server.keyPolicies.get(KEY), "stored"));
         LoopbackAwsServer.Recorded put = server.requests.get(1);
         assertEquals("TrentService.PutKeyPolicy", put.operation());
@@ -115,7 +121,7 @@ class KmsPolicyApplierTest {
 
     @Test
     void aPolicyWithLintErrorsIsNeverPut() {
-        KeyPolicyException e = fails(Code.LINT_FAILED, () -> applier.reconcile(KEY, KeyPolicy.parse(OLD, "old"), true, new KeyPolicyLinter()));
+        KeyPolicyException e = fails(Code.LINT_FAILED, () -> reconcile(KEY, OLD, true));
         assertTrue(e.getMessage().contains("KMS-ROOT-PLAINTEXT"), e.getMessage());
         assertEquals(List.of(), server.requests);
     }
@@ -123,15 +129,16 @@ class KmsPolicyApplierTest {
     @Test
     void unchangedPolicyIsNotPut() {
         server.keyPolicies.put(KEY, NEW);
-        List<String> out = applier.reconcile(KEY, KeyPolicy.parse(NEW, "same"), true, new KeyPolicyLinter());
-        assertEquals(List.of("Key " + KEY + ": policy unchanged"), out);
+        KeyPolicyCheck.Reconciliation out = reconcile(KEY, NEW, true);
+        assertTrue(out.unchanged());
+        assertFalse(out.applied());
         assertEquals(1, server.requests.size());
     }
 
     @Test
     void unknownKeyFailsWithItsCodeNamingTheKeyAndRegion() {
         KeyPolicyException e = fails(Code.AWS_KEY_NOT_FOUND,
-                () -> applier.reconcile("no-such-key", KeyPolicy.parse(NEW, "new"), true, new KeyPolicyLinter()));
+                () -> reconcile("no-such-key", NEW, true));
         assertTrue(e.getMessage().contains("key no-such-key (-Dattestation.keyId) does not exist in region eu-west-1"), e.getMessage());
     }
 
@@ -150,7 +157,7 @@ class KmsPolicyApplierTest {
     void accessDeniedNamesThePermissionToGrant() {
         server.failures.put("TrentService.PutKeyPolicy", new LoopbackAwsServer.Failure(400, "AccessDeniedException",
                 "User: arn:aws:iam::111122223333:role/ci is not authorized to perform: kms:PutKeyPolicy"));
-        KeyPolicyException put = fails(Code.AWS_ACCESS_DENIED, () -> applier.reconcile(KEY, KeyPolicy.parse(NEW, "new"), true, new KeyPolicyLinter()));
+        KeyPolicyException put = fails(Code.AWS_ACCESS_DENIED, () -> reconcile(KEY, NEW, true));
         assertTrue(put.getMessage().contains("it needs the permission kms:PutKeyPolicy"), put.getMessage());
         assertEquals(OLD, server.keyPolicies.get(KEY));
 

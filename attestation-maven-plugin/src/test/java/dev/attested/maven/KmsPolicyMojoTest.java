@@ -38,13 +38,13 @@ class KmsPolicyMojoTest {
 
     static KmsPolicyMojo mojo(Path dir) {
         KmsPolicyMojo m = new KmsPolicyMojo();
-        m.manifest = List.of(manifest(dir));
+        m.manifests = List.of(manifest(dir));
         m.roleArn = ROLE;
         m.admins = List.of("arn:aws:iam::111122223333:role/KeyAdmin");
         m.actions = List.of("kms:Decrypt");
         m.pins = "image,role";
         m.denyGuardRail = true;
-        m.output = dir.resolve("target/attestation/kms-policy.json").toFile();
+        m.kmsPolicy = dir.resolve("target/attestation/kms-policy.json").toFile();
         return m;
     }
 
@@ -52,9 +52,9 @@ class KmsPolicyMojoTest {
     void writesThePolicyAndASummaryWithTheMeasurements(@TempDir Path dir) throws Exception {
         KmsPolicyMojo m = mojo(dir);
         m.execute();
-        KeyPolicy p = KeyPolicy.read(m.output.toPath());
+        KeyPolicy p = KeyPolicy.read(m.kmsPolicy.toPath());
         assertTrue(p.statements().stream().anyMatch(s -> "EnclaveAttestedUse".equals(s.sid())));
-        String summary = Files.readString(m.output.toPath().resolveSibling("kms-policy.txt"));
+        String summary = Files.readString(m.kmsPolicy.toPath().resolveSibling("kms-policy.txt"));
         assertTrue(summary.contains("PCR3 of role " + ROLE + ": " + Pcr.ofParentRoleArn(ROLE).hex()), summary);
     }
 
@@ -73,7 +73,7 @@ class KmsPolicyMojoTest {
         m.evaluate = scenarios.toFile();
         MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
         assertTrue(e.getMessage().startsWith("LINT_FAILED"), e.getMessage());
-        assertFalse(Files.exists(m.output.toPath()));
+        assertFalse(Files.exists(m.kmsPolicy.toPath()));
     }
 
     @Test
@@ -89,7 +89,7 @@ class KmsPolicyMojoTest {
     @Test
     void missingManifestFailsWithItsCode(@TempDir Path dir) {
         KmsPolicyMojo m = mojo(dir);
-        m.manifest = List.of(dir.resolve("none.json").toFile());
+        m.manifests = List.of(dir.resolve("none.json").toFile());
         assertTrue(assertThrows(MojoFailureException.class, m::execute).getMessage().startsWith("MANIFEST_NOT_FOUND"));
     }
 
@@ -135,7 +135,7 @@ class KmsPolicyMojoTest {
         KmsPolicyMojo m = mojo(dir);
         m.skip = true;
         m.execute();
-        assertFalse(Files.exists(m.output.toPath()));
+        assertFalse(Files.exists(m.kmsPolicy.toPath()));
     }
 
     /** A Maven log that keeps every line with its level. */
@@ -195,7 +195,7 @@ class KmsPolicyMojoTest {
         m.instanceId = "i-084e1dd2f1b2c529b";
         MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
         assertTrue(e.getMessage().startsWith("NO_CODE_PIN"), e.getMessage());
-        assertFalse(Files.exists(m.output.toPath()));
+        assertFalse(Files.exists(m.kmsPolicy.toPath()));
     }
 
     @Test
@@ -211,8 +211,8 @@ class KmsPolicyMojoTest {
         MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
         assertTrue(e.getMessage().startsWith("LINT_FAILED"), e.getMessage());
         assertTrue(log.at("ERROR").stream().anyMatch(l -> l.startsWith("KMS-IFEXISTS-ALLOW [EnclaveAttestedUse]")), log.lines.toString());
-        assertFalse(Files.exists(m.output.toPath()));
-        assertFalse(Files.exists(m.output.toPath().resolveSibling("kms-policy.txt")));
+        assertFalse(Files.exists(m.kmsPolicy.toPath()));
+        assertFalse(Files.exists(m.kmsPolicy.toPath().resolveSibling("kms-policy.txt")));
     }
 
     @Test

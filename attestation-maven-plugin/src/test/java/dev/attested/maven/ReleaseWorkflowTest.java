@@ -182,7 +182,7 @@ class ReleaseWorkflowTest {
                 tmp.resolve("runner/build-a") + " -B -ntp " + gs + " -pl services/enclave -am package -DskipTests",
                 tmp.resolve("runner/build-b") + " -B -ntp " + gs + " -pl services/enclave -am package -DskipTests",
                 tmp.resolve("runner/build-a") + " -B -ntp " + gs + " -pl services/enclave attestation:release"
-                        + " -Denvironment=prod -Dattestation.history=" + tmp.resolve("runner/pcr-history.json")),
+                        + " -Dattestation.environment=prod -Dattestation.history=" + tmp.resolve("runner/pcr-history.json")),
                 Files.readAllLines(tmp.resolve("mvnw-calls.txt")));
     }
 

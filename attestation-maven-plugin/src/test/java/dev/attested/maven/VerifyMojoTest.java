@@ -59,9 +59,8 @@ class VerifyMojoTest {
         m.buildDirectory = tmp.resolve("target").toFile();
         m.basedir = tmp.toFile();
         m.history = tmp.resolve("pcr-history.json").toFile();
-        m.report = report.toFile();
+        m.verifyReport = report.toFile();
         m.at = "now";
-        m.maxAge = "PT5M";
         return m;
     }
 
@@ -175,9 +174,31 @@ class VerifyMojoTest {
                 + Base64.getMimeEncoder().encodeToString(pki.root().getEncoded()) + "\n-----END CERTIFICATE-----\n");
         VerifyMojo m = anyImage(docs.resolve(FIXTURES[2]));
         m.at = "document";
-        m.root = pem.toFile();
+        m.trustAnchor = pem.toFile();
         MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
         assertTrue(e.getMessage().contains("UNTRUSTED_ROOT"), e.getMessage());
+    }
+
+    @Test
+    void theOldShortPropertiesAreNamedAsIgnored() throws Exception {
+        VerifyMojo m = anyImage(docs.resolve(FIXTURES[3]));
+        m.at = "document";
+        java.util.Properties user = new java.util.Properties();
+        user.setProperty("nonce", "cafe");
+        user.setProperty("root", "root.pem");
+        user.setProperty("attestation.at", "document");
+        org.apache.maven.execution.DefaultMavenExecutionRequest request = new org.apache.maven.execution.DefaultMavenExecutionRequest();
+        request.setUserProperties(user);
+        m.session = new org.apache.maven.execution.MavenSession(null, null, request,
+                new org.apache.maven.execution.DefaultMavenExecutionResult());
+        CapturingLog log = new CapturingLog();
+        m.setLog(log);
+        m.execute();
+        assertTrue(log.warnings.contains("-Dnonce is set, but verify reads -Dattestation.nonce (renamed): this value is NOT used."
+                + " Write -Dattestation.nonce=cafe instead."), String.join("\n", log.warnings));
+        assertTrue(log.warnings.stream().anyMatch(w -> w.startsWith("-Droot is set, but verify reads -Dattestation.trustAnchor")),
+                String.join("\n", log.warnings));
+        assertEquals(2, log.warnings.stream().filter(w -> w.contains("(renamed)")).count(), String.join("\n", log.warnings));
     }
 
     @Test
@@ -193,7 +214,7 @@ class VerifyMojoTest {
     void withoutAProjectTheReportGoesToTargetUnderTheBaseDirectory() throws Exception {
         VerifyMojo m = mojo(docs.resolve(FIXTURES[3]));
         m.at = "document";
-        m.report = new File("${project.basedir}/target/attestation/verify-report.json");
+        m.verifyReport = new File("${project.basedir}/target/attestation/verify-report.json");
         m.buildDirectory = new File("${project.build.directory}");
         m.basedir = tmp.toFile();
         m.anyImage = true;
@@ -236,7 +257,7 @@ class VerifyMojoTest {
         VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
         m.at = "document";
         MojoExecutionException e = assertThrows(MojoExecutionException.class, m::execute);
-        assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND") && e.getMessage().contains("attestation.anyImage=true"),
+        assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND") && e.getMessage().contains("set anyImage") && e.getMessage().contains("-Dattestation.anyImage=true"),
                 e.getMessage());
         assertFalse(Files.exists(report));
         VerifyMojo any = anyImage(docs.resolve(FIXTURES[1]));
@@ -295,7 +316,7 @@ class VerifyMojoTest {
         Path doc = Files.writeString(tmp.resolve("older.b64"), Base64.getEncoder().encodeToString(b.sign()));
         VerifyMojo m = mojo(doc);
         m.at = "document";
-        m.root = pem.toFile();
+        m.trustAnchor = pem.toFile();
         m.environment = "prod";
         CapturingLog log = new CapturingLog();
         m.setLog(log);
