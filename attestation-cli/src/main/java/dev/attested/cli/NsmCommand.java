@@ -1,6 +1,6 @@
 package dev.attested.cli;
 
-import dev.attested.attestation.VerificationRequest;
+import dev.attested.attestation.VerificationOptions;
 import dev.attested.nsm.Nsm;
 import dev.attested.nsm.NsmResponse;
 import java.io.PrintWriter;
@@ -123,7 +123,7 @@ final class NsmCommand implements Runnable {
         }
 
         private static byte[] bytes(String option, String value) {
-            return value == null ? null : VerificationRequest.bytes(option, value);
+            return value == null ? null : VerificationOptions.bytes(option, value);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.attested.cli;
 
 import dev.attested.attestation.AttestationDocuments;
 import dev.attested.attestation.VerificationReport;
+import dev.attested.attestation.VerificationOptions;
 import dev.attested.attestation.VerificationRequest;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,8 @@ final class VerifyCommand implements Callable<Integer> {
                     + "protection) or an ISO-8601 instant.")
     String at;
 
-    @Option(names = "--max-age", defaultValue = "PT5M", paramLabel = "DURATION",
-            description = "Maximum document age with --at now, as an ISO-8601 duration (default PT5M).")
+    @Option(names = "--max-age", paramLabel = "DURATION",
+            description = "Maximum document age with --at now: 5m, 30s, 2h, 1d or ISO-8601 (PT5M); default 5 minutes.")
     String maxAge;
 
     @Option(names = "--root", paramLabel = "PEM", description = "Trusted root certificate(s); default: the bundled "
@@ -88,10 +89,13 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             request = VerificationRequest.builder()
                     .manifest(manifest == null ? null : Files2.existing(manifest, "--manifest"))
-                    .history(history).environment(environment).pcrs(pcrs).anyImage(anyImage)
-                    .nonce(nonce).userData(userData).publicKey(publicKey)
-                    .root(root == null ? null : Files2.existing(root, "--root"))
-                    .at(at).maxAge(maxAge).allowDebugMode(allowDebugMode).clock(clock).build();
+                    .history(history).environment(environment).pcrs(VerificationOptions.pcrs(pcrs)).anyImage(anyImage)
+                    .nonce(VerificationOptions.bytes("--nonce", nonce))
+                    .userData(VerificationOptions.bytes("--user-data", userData))
+                    .publicKey(VerificationOptions.bytes("--public-key", publicKey))
+                    .trustAnchors(root == null ? null : Files2.existing(root, "--root"))
+                    .time(VerificationOptions.time(at)).maxAge(VerificationOptions.duration("--max-age", maxAge))
+                    .allowDebugMode(allowDebugMode).clock(clock).build();
             files = input == null || input.equals("-") ? List.of(Path.of("/dev/stdin"))
                     : AttestationDocuments.list(Path.of(input));
         } catch (RuntimeException e) {

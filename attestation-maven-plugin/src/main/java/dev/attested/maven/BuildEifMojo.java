@@ -61,14 +61,9 @@ public class BuildEifMojo extends AbstractMojo {
     /** Main class for the default entrypoint. */
     @Parameter(property = "attestation.mainClass")
     String mainClass;
-    /** Environment variables of the enclave process, set through {@link #setImageEnvironment}. */
-    Map<String, String> environment;
-
     /** Environment variables of the enclave process (the image's /env file). A map: set it in the POM. */
     @Parameter
-    public void setImageEnvironment(Map<String, String> imageEnvironment) {
-        this.environment = imageEnvironment;
-    }
+    Map<String, String> imageEnvironment;
     /** Files copied into the image root. */
     @Parameter(property = "attestation.extraFiles", defaultValue = "${project.basedir}/src/main/enclave")
     File extraFiles;
@@ -235,7 +230,7 @@ public class BuildEifMojo extends AbstractMojo {
                 : mainClass != null && !mainClass.isBlank() ? new Launch.MainClass(mainClass) : Launch.EXECUTABLE_JAR;
         return new ImageSource.JavaApplication(Optional.ofNullable(jar), deps, launch,
                 BaseImage.parse(baseImage, projectDirectory(project)), Optional.ofNullable(path(extraFiles)),
-                environment == null ? Map.of() : environment);
+                imageEnvironment == null ? Map.of() : imageEnvironment);
     }
 
     /** The project's base directory (the working directory for a project without a pom file, as in tests). */

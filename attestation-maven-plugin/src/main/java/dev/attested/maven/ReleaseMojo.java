@@ -42,14 +42,9 @@ public class ReleaseMojo extends AbstractMojo {
     @Parameter(property = "attestation.eif")
     File eif;
 
-    /** Where bundles are written, set through {@link #setReleaseDirectory}. */
-    File outputDirectory;
-
     /** Where bundles are written (one sub-directory per version). */
     @Parameter(property = "attestation.releaseDirectory", defaultValue = "${project.build.directory}/attestation/release")
-    public void setReleaseDirectory(File releaseDirectory) {
-        this.outputDirectory = releaseDirectory;
-    }
+    File releaseDirectory;
 
     /**
      * A key policy to ship (from the kms-policy goal); it must pin this release's measurements. When not set,
@@ -120,7 +115,7 @@ public class ReleaseMojo extends AbstractMojo {
             ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
             Release.Result result = Release.run(new Release.Request(manifest.toPath(), eif == null ? null : eif.toPath(),
                     outputTimestamp, project.getBasedir().toPath(), allowDirty, inputs.buildInputs(), policy,
-                    outputDirectory.toPath(), historyUpdate));
+                    releaseDirectory.toPath(), historyUpdate));
             log(result);
         } catch (PcrManifestException | ReleaseException | PcrHistoryException e) {
             throw new MojoFailureException(e.getMessage(), e);

@@ -108,7 +108,7 @@ class ReleaseMojoTest {
         m.session = new MavenSession(null, null, request, new DefaultMavenExecutionResult());
         m.plugin = plugin;
         m.manifest = project.resolve("target/attestation/pcr-manifest.json").toFile();
-        m.outputDirectory = project.resolve("target/attestation/release").toFile();
+        m.releaseDirectory = project.resolve("target/attestation/release").toFile();
         m.history = project.resolve("pcr-history.json").toFile();
         m.outputTimestamp = TIMESTAMP;
         m.environment = "prod";
@@ -243,7 +243,7 @@ class ReleaseMojoTest {
         // The policy for this release is shipped in place of the template.
         Files.write(stale, KmsPolicyTemplate.forRelease(current));
         ReleaseMojo next = mojo();
-        next.outputDirectory = project.resolve("target/attestation/release-with-policy").toFile();
+        next.releaseDirectory = project.resolve("target/attestation/release-with-policy").toFile();
         next.execute();
         assertTrue(Files.exists(project.resolve("target/attestation/release-with-policy/1.0.0/kms-policy.json")));
     }
