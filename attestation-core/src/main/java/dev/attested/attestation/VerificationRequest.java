@@ -238,12 +238,12 @@ public final class VerificationRequest {
         private String environmentReleases(Expectations.Builder eb, String env) {
             if (history == null) {
                 throw new IllegalArgumentException("environment " + env + " needs the PCR history file "
-                        + "(-Dattestation.history=pcr-history.json, written by attestation:release)");
+                        + "({history}=pcr-history.json, written by release)");
             }
             List<PcrHistory.Release> accepted = PcrHistory.read(history).accepted(env);
             if (accepted.isEmpty()) {
                 throw new IllegalArgumentException("no release is accepted for environment " + env + " in " + history
-                        + "; run attestation:release -Denvironment=" + env + " for the release you deploy");
+                        + "; release with {environment}=" + env + " for the release you deploy");
             }
             List<String> labels = new ArrayList<>();
             for (PcrHistory.Release r : accepted) {
