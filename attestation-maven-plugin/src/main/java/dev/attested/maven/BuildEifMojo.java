@@ -135,76 +135,76 @@ public class BuildEifMojo extends AbstractMojo {
 
     @Override
     public void execute() throws MojoFailureException {
+        MojoErrors.run(this::buildEif);
+    }
+
+    private void buildEif() throws Exception {
         if (skip) {
             getLog().info("build-eif skipped");
             return;
         }
-        try {
-            Instant time = OutputTimestamp.parse(outputTimestamp);
-            Path out = outputDirectory.toPath();
-            Path work = out.resolve("work");
-            // Nothing of the machine that runs the build: not even the JDK running Maven (the release's
-            // build-manifest.json records it). The manifest is a function of the inputs only.
-            TreeMap<String, String> tools = new TreeMap<>(Map.of("attestation-maven-plugin",
-                    pluginVersion == null ? "unknown" : pluginVersion));
-            EifBuild build = new EifBuild().imageName(imageName, imageVersion).buildTime(time)
-                    .buildTool("attestation-maven-plugin", tools.get("attestation-maven-plugin"))
-                    .output(out, project.getArtifactId() + "-" + project.getVersion() + ".eif", work);
-            build.imageLimits(imageLimits());
-            if (signingKey != null || signingCertificate != null) {
-                build.signing(path(signingKey), path(signingCertificate));
-            }
-            EifBuild.Result result;
-            if (kernel != null) {
-                build.tools(tools).explicit(arch == null ? EifArchitecture.X86_64 : EifArchitecture.parse(arch), kernel.toPath(),
-                        path(kernelConfig), cmdline == null ? "" : cmdline,
-                        ramdisks == null ? List.of() : ramdisks.stream().map(File::toPath).toList());
-                result = build.buildNative();
-            } else {
-                BootBlobs bootBlobs = BuildEifBlobs.resolve(blobs, System.getenv(),
-                        arch == null ? Optional.empty() : Optional.of(EifArchitecture.parse(arch)), work.resolve("blobs"),
-                        repositorySystem, repositorySession, project.getRemoteProjectRepositories());
-                getLog().info("Boot blobs: " + bootBlobs.directory() + " (" + bootBlobs.arch().id() + ")");
-                EnclaveImageBuilder images = EnclaveImageBuilder.forProject(project, imageTarball != null, baseImage,
-                        path(extraFiles), entrypoint, mainClass, environment, time, bootBlobs.arch());
-                Path projectDir = EnclaveImageBuilder.projectDirectory(project);
-                String reference = imageName + ":" + imageVersion;
-                PcrManifest.Image image;
-                Path tarball;
-                if (imageTarball != null) {
-                    tarball = imageTarball.toPath();
-                    image = new PcrManifest.Image(imageName, imageVersion, null, null, null,
-                            ImageTarballs.describe(tarball, projectDir));
-                } else {
-                    BuildEifReport.warnIfNotReproducible(getLog(), projectOutputTimestamp, images.artifact(), project);
-                    images.validateBase();
-                    EnclaveImageBuilder.BuiltImage built = images.toTarball(out.resolve(project.getArtifactId()
-                            + "-" + project.getVersion() + "-image.tar"), reference, work.resolve("jib-cache"));
-                    tarball = built.tarball();
-                    image = new PcrManifest.Image(imageName, imageVersion, built.digest(),
-                            ImageTarballs.recordedReference(baseImage, projectDir),
-                            ImageTarballs.isTarReference(baseImage)
-                                    ? ImageTarballs.describe(ImageTarballs.file(baseImage, projectDir), projectDir) : null,
-                            null);
-                    getLog().info("Enclave image " + reference + " " + built.digest() + " -> " + tarball);
-                }
-                build.fromImage(bootBlobs, tarball, image);
-                if (EifBuild.NITRO_CLI.equals(mode)) {
-                    images.toDockerDaemon(reference, path(docker), work.resolve("jib-cache"));
-                    NitroCli cli = new NitroCli(nitroCli, Map.of("NITRO_CLI_BLOBS", bootBlobs.directory().toString(),
-                            "NITRO_CLI_ARTIFACTS", work.resolve("nitro-cli").toString()), Duration.ofMinutes(30));
-                    tools.put("nitro-cli", cli.version(work));
-                    result = build.tools(tools).buildWithNitroCli(cli, reference);
-                } else if (EifBuild.NATIVE.equals(mode)) {
-                    result = build.tools(tools).buildNative();
-                } else {
-                    throw new BuildException(BuildException.Code.INPUT_INVALID, "mode must be native or nitro-cli, not " + mode);
-                }
-            }
-            BuildEifReport.log(getLog(), result);
-        } catch (BuildException | dev.attested.internal.ramdisk.RamdiskException | dev.attested.eif.EifException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+        Instant time = OutputTimestamp.parse(outputTimestamp);
+        Path out = outputDirectory.toPath();
+        Path work = out.resolve("work");
+        // Nothing of the machine that runs the build: not even the JDK running Maven (the release's
+        // build-manifest.json records it). The manifest is a function of the inputs only.
+        TreeMap<String, String> tools = new TreeMap<>(Map.of("attestation-maven-plugin",
+                pluginVersion == null ? "unknown" : pluginVersion));
+        EifBuild build = new EifBuild().imageName(imageName, imageVersion).buildTime(time)
+                .buildTool("attestation-maven-plugin", tools.get("attestation-maven-plugin"))
+                .output(out, project.getArtifactId() + "-" + project.getVersion() + ".eif", work);
+        build.imageLimits(imageLimits());
+        if (signingKey != null || signingCertificate != null) {
+            build.signing(path(signingKey), path(signingCertificate));
         }
+        EifBuild.Result result;
+        if (kernel != null) {
+            build.tools(tools).explicit(arch == null ? EifArchitecture.X86_64 : EifArchitecture.parse(arch), kernel.toPath(),
+                    path(kernelConfig), cmdline == null ? "" : cmdline,
+                    ramdisks == null ? List.of() : ramdisks.stream().map(File::toPath).toList());
+            result = build.buildNative();
+        } else {
+            BootBlobs bootBlobs = BuildEifBlobs.resolve(blobs, System.getenv(),
+                    arch == null ? Optional.empty() : Optional.of(EifArchitecture.parse(arch)), work.resolve("blobs"),
+                    repositorySystem, repositorySession, project.getRemoteProjectRepositories());
+            getLog().info("Boot blobs: " + bootBlobs.directory() + " (" + bootBlobs.arch().id() + ")");
+            EnclaveImageBuilder images = EnclaveImageBuilder.forProject(project, imageTarball != null, baseImage,
+                    path(extraFiles), entrypoint, mainClass, environment, time, bootBlobs.arch());
+            Path projectDir = EnclaveImageBuilder.projectDirectory(project);
+            String reference = imageName + ":" + imageVersion;
+            PcrManifest.Image image;
+            Path tarball;
+            if (imageTarball != null) {
+                tarball = imageTarball.toPath();
+                image = new PcrManifest.Image(imageName, imageVersion, null, null, null,
+                        ImageTarballs.describe(tarball, projectDir));
+            } else {
+                BuildEifReport.warnIfNotReproducible(getLog(), projectOutputTimestamp, images.artifact(), project);
+                images.validateBase();
+                EnclaveImageBuilder.BuiltImage built = images.toTarball(out.resolve(project.getArtifactId()
+                        + "-" + project.getVersion() + "-image.tar"), reference, work.resolve("jib-cache"));
+                tarball = built.tarball();
+                image = new PcrManifest.Image(imageName, imageVersion, built.digest(),
+                        ImageTarballs.recordedReference(baseImage, projectDir),
+                        ImageTarballs.isTarReference(baseImage)
+                                ? ImageTarballs.describe(ImageTarballs.file(baseImage, projectDir), projectDir) : null,
+                        null);
+                getLog().info("Enclave image " + reference + " " + built.digest() + " -> " + tarball);
+            }
+            build.fromImage(bootBlobs, tarball, image);
+            if (EifBuild.NITRO_CLI.equals(mode)) {
+                images.toDockerDaemon(reference, path(docker), work.resolve("jib-cache"));
+                NitroCli cli = new NitroCli(nitroCli, Map.of("NITRO_CLI_BLOBS", bootBlobs.directory().toString(),
+                        "NITRO_CLI_ARTIFACTS", work.resolve("nitro-cli").toString()), Duration.ofMinutes(30));
+                tools.put("nitro-cli", cli.version(work));
+                result = build.tools(tools).buildWithNitroCli(cli, reference);
+            } else if (EifBuild.NATIVE.equals(mode)) {
+                result = build.tools(tools).buildNative();
+            } else {
+                throw new BuildException(BuildException.Code.INPUT_INVALID, "mode must be native or nitro-cli, not " + mode);
+            }
+        }
+        BuildEifReport.log(getLog(), result);
     }
 
     private ImageLimits imageLimits() {

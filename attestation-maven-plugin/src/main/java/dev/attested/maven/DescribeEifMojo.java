@@ -1,16 +1,14 @@
 package dev.attested.maven;
 
+import dev.attested.OutputFiles;
 import dev.attested.eif.EifDescription;
 import dev.attested.eif.EifException;
 import dev.attested.eif.EifImage;
 import dev.attested.eif.EifMeasurements;
 import dev.attested.eif.EifReader;
-import dev.attested.internal.io.AtomicFiles;
 import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -46,40 +44,31 @@ public class DescribeEifMojo extends AbstractMojo {
     boolean skip;
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
+    public void execute() throws MojoFailureException {
+        MojoErrors.run(this::describeEif);
+    }
+
+    private void describeEif() throws Exception {
         if (skip) {
             getLog().info("describe-eif skipped");
             return;
         }
         if (eif == null || !eif.isFile()) {
-            throw new MojoFailureException("EIF_IO: no EIF " + (eif == null ? "given" : "at " + eif)
+            throw new EifException(EifException.Code.EIF_IO, "no EIF " + (eif == null ? "given" : "at " + eif)
                     + "; run with -Deif=path/to/image.eif");
         }
-        EifImage image;
-        try {
-            image = EifReader.inspect(eif.toPath());
-        } catch (EifException e) {
-            throw new MojoFailureException(eif + ": " + e.getMessage(), e);
-        }
+        EifImage image = EifReader.inspect(eif.toPath());
         String json = EifDescription.json(image, hashAlgorithm);
         getLog().info("describe-eif " + eif + ":");
         for (String line : json.split("\n", -1)) {
             getLog().info(line);
         }
         if (output != null) {
-            try {
-                AtomicFiles.write(output.toPath(), (json + "\n").getBytes(StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new MojoExecutionException("cannot write " + output + ": " + e.getMessage(), e);
-            }
+            OutputFiles.write(output.toPath(), (json + "\n").getBytes(StandardCharsets.UTF_8));
             getLog().info("Description written to " + output);
         }
         if (failOnInvalid) {
-            try {
-                image.requireIntact();
-            } catch (EifException e) {
-                throw new MojoFailureException(eif + ": " + e.getMessage(), e);
-            }
+            image.requireIntact();
         }
     }
 }

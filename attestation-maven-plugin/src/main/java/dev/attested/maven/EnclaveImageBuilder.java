@@ -11,11 +11,11 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
+import dev.attested.OutputFiles;
 import dev.attested.enclave.BuildException;
 import dev.attested.enclave.ImageTarballs;
 import dev.attested.enclave.ReproducibleJar;
 import dev.attested.eif.EifArchitecture;
-import dev.attested.internal.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,12 +86,12 @@ record EnclaveImageBuilder(String baseImage, Path artifact, List<Path> dependenc
     /** Builds the image as an OCI tarball (offline unless the base is a registry image) and returns its digest. */
     BuiltImage toTarball(Path tarball, String imageReference, Path cacheDir) {
         try {
-            Path tmp = AtomicFiles.newTempSibling(tarball);
+            Path tmp = OutputFiles.newTempSibling(tarball);
             Files.delete(tmp); // Jib creates the file itself
             try {
                 JibContainer c = containerBuilder(cacheDir.resolve("jars")).containerize(cache(Containerizer.to(
                         TarImage.at(tmp).named(imageReference)), cacheDir).setOfflineMode(!isRegistryBase()));
-                AtomicFiles.moveIntoPlace(tmp, tarball);
+                OutputFiles.moveIntoPlace(tmp, tarball);
                 return new BuiltImage(tarball, c.getDigest().toString(), c.getImageId().toString());
             } finally {
                 Files.deleteIfExists(tmp);

@@ -1,6 +1,5 @@
 package dev.attested.maven;
 
-import dev.attested.attestation.AttestationException;
 import dev.attested.attestation.AttestationVerifier;
 import dev.attested.attestation.NitroRoots;
 import dev.attested.kms.EvaluationScenarios;
@@ -14,9 +13,7 @@ import dev.attested.kms.LintFinding;
 import dev.attested.kms.MeasurementPin;
 import dev.attested.kms.PolicyTemplates;
 import dev.attested.pcr.PcrHistory;
-import dev.attested.pcr.PcrHistoryException;
 import dev.attested.pcr.PcrManifest;
-import dev.attested.pcr.PcrManifestException;
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -123,6 +120,10 @@ public class KmsPolicyMojo extends AbstractMojo {
 
     @Override
     public void execute() throws MojoFailureException {
+        MojoErrors.run(this::kmsPolicy);
+    }
+
+    private void kmsPolicy() throws Exception {
         if (skip) {
             getLog().info("kms-policy skipped");
             return;
@@ -160,9 +161,7 @@ public class KmsPolicyMojo extends AbstractMojo {
             if (e.code() == KeyPolicyException.Code.LINT_FAILED && !reported) {
                 report(e.findings());
             }
-            throw new MojoFailureException(e.getMessage(), e);
-        } catch (AttestationException | PcrManifestException | PcrHistoryException | IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -220,8 +219,8 @@ public class KmsPolicyMojo extends AbstractMojo {
         }
     }
 
-    private static MojoFailureException failure(KeyPolicyException.Code code, String message) {
-        return new MojoFailureException(code + ": " + message + " " + code.hint());
+    private static KeyPolicyException failure(KeyPolicyException.Code code, String message) {
+        return new KeyPolicyException(code, message);
     }
 
     private KeyPolicyLinter linter() {

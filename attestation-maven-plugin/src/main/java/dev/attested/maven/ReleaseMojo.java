@@ -1,9 +1,7 @@
 package dev.attested.maven;
 
 import dev.attested.pcr.PcrHistory;
-import dev.attested.pcr.PcrHistoryException;
 import dev.attested.pcr.PcrManifest;
-import dev.attested.pcr.PcrManifestException;
 import dev.attested.release.BuildManifest;
 import dev.attested.release.ReleaseBundle;
 import dev.attested.release.ReleaseException;
@@ -18,7 +16,6 @@ import java.util.SortedMap;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -107,54 +104,54 @@ public class ReleaseMojo extends AbstractMojo {
     }
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
+    public void execute() throws MojoFailureException {
+        MojoErrors.run(this::release);
+    }
+
+    private void release() throws Exception {
         if (skip) {
             getLog().info("release skipped");
             return;
         }
-        try {
-            PcrManifest pcrs = PcrManifest.read(manifest.toPath());
-            Path eifFile = eif != null ? eif.toPath() : manifest.toPath().resolveSibling(pcrs.eif().file());
-            ReleaseBundle.requireOutputTimestamp(outputTimestamp, pcrs);
-            WorkingTree tree = WorkingTree.inspect(project.getBasedir().toPath(), allowDirty);
-            logSource(tree);
-            ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
-            BuildManifest build = inputs.buildManifest(pcrs, tree);
-            Path policyFile = policyFile();
-            byte[] policy = policyFile == null ? null : readPolicy(policyFile);
+        PcrManifest pcrs = PcrManifest.read(manifest.toPath());
+        Path eifFile = eif != null ? eif.toPath() : manifest.toPath().resolveSibling(pcrs.eif().file());
+        ReleaseBundle.requireOutputTimestamp(outputTimestamp, pcrs);
+        WorkingTree tree = WorkingTree.inspect(project.getBasedir().toPath(), allowDirty);
+        logSource(tree);
+        ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
+        BuildManifest build = inputs.buildManifest(pcrs, tree);
+        Path policyFile = policyFile();
+        byte[] policy = policyFile == null ? null : readPolicy(policyFile);
 
-            // Checked before anything is written: a conflict leaves no new bundle behind. A rerun publishes the
-            // bundle that is already there, so the history records that one.
-            Path root = outputDirectory.toPath();
-            PcrManifest released = ReleaseBundle.publishedManifest(root, project.getVersion())
-                    .filter(p -> p.pcrs().equals(pcrs.pcrs())).orElse(pcrs);
-            Changed historyChange = environment == null || environment.isBlank() ? null : historyWith(released);
-            List<SortedMap<Integer, String>> alsoAccepted = historyChange == null ? List.of()
-                    : historyChange.after().accepted(environment).stream().map(PcrHistory.Release::pcrs).toList();
+        // Checked before anything is written: a conflict leaves no new bundle behind. A rerun publishes the
+        // bundle that is already there, so the history records that one.
+        Path root = outputDirectory.toPath();
+        PcrManifest released = ReleaseBundle.publishedManifest(root, project.getVersion())
+                .filter(p -> p.pcrs().equals(pcrs.pcrs())).orElse(pcrs);
+        Changed historyChange = environment == null || environment.isBlank() ? null : historyWith(released);
+        List<SortedMap<Integer, String>> alsoAccepted = historyChange == null ? List.of()
+                : historyChange.after().accepted(environment).stream().map(PcrHistory.Release::pcrs).toList();
 
-            ReleaseBundle bundle = ReleaseBundle.write(root, new ReleaseBundle.Request(eifFile, pcrs, build, policy,
-                    policyFile == null ? null : policyFile.toString(), plugin.getVersion(), alsoAccepted));
-            if (bundle.created()) {
-                getLog().info("Release bundle " + bundle.directory());
-            } else {
-                getLog().info("Release bundle " + bundle.directory() + " already holds this release (same PCRs): "
-                        + "kept unchanged.");
-                if (!bundle.differences().isEmpty()) {
-                    getLog().info("  This build differs from it only in " + String.join(", ", bundle.differences())
-                            + " (e.g. another commit with the same image, or a new EIF signature); the published "
-                            + "files stay as they are.");
-                }
+        ReleaseBundle bundle = ReleaseBundle.write(root, new ReleaseBundle.Request(eifFile, pcrs, build, policy,
+                policyFile == null ? null : policyFile.toString(), plugin.getVersion(), alsoAccepted));
+        if (bundle.created()) {
+            getLog().info("Release bundle " + bundle.directory());
+        } else {
+            getLog().info("Release bundle " + bundle.directory() + " already holds this release (same PCRs): "
+                    + "kept unchanged.");
+            if (!bundle.differences().isEmpty()) {
+                getLog().info("  This build differs from it only in " + String.join(", ", bundle.differences())
+                        + " (e.g. another commit with the same image, or a new EIF signature); the published "
+                        + "files stay as they are.");
             }
-            bundle.sums().forEach((name, sha) -> getLog().info("  " + sha + "  " + name));
-            if (policy == null) {
-                getLog().info("No kms-policy.json found: shipped kms-policy-template.json with placeholders"
-                        + " (run attestation:kms-policy before release to ship a linted policy).");
-            }
-            if (historyChange != null) {
-                writeHistory(historyChange);
-            }
-        } catch (PcrManifestException | ReleaseException | PcrHistoryException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+        }
+        bundle.sums().forEach((name, sha) -> getLog().info("  " + sha + "  " + name));
+        if (policy == null) {
+            getLog().info("No kms-policy.json found: shipped kms-policy-template.json with placeholders"
+                    + " (run attestation:kms-policy before release to ship a linted policy).");
+        }
+        if (historyChange != null) {
+            writeHistory(historyChange);
         }
     }
 

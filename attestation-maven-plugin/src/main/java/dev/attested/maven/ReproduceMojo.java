@@ -1,22 +1,19 @@
 package dev.attested.maven;
 
+import dev.attested.OutputFiles;
 import dev.attested.enclave.BuildException;
 import dev.attested.eif.EifException;
-import dev.attested.internal.io.AtomicFiles;
 import dev.attested.pcr.PcrManifest;
-import dev.attested.pcr.PcrManifestException;
 import dev.attested.release.BuildManifest;
 import dev.attested.release.ReleaseException;
 import dev.attested.release.ReproduceComparison;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -129,58 +126,56 @@ public class ReproduceMojo extends AbstractMojo {
     }
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
+    public void execute() throws MojoFailureException {
+        MojoErrors.run(this::reproduce);
+    }
+
+    private void reproduce() throws Exception {
         if (skip) {
             getLog().info("reproduce skipped");
             return;
         }
-        try {
-            PcrManifest published = PcrManifest.read(manifest.toPath());
-            Path buildFile = buildManifest != null ? buildManifest.toPath()
-                    : manifest.toPath().toAbsolutePath().resolveSibling(BuildManifest.FILE_NAME);
-            BuildManifest publishedBuild = BuildManifest.readIfPresent(buildFile);
-            List<String> extra = signingArguments(signingKey, signingCertificate);
-            if (arguments != null) {
-                extra.addAll(arguments);
+        PcrManifest published = PcrManifest.read(manifest.toPath());
+        Path buildFile = buildManifest != null ? buildManifest.toPath()
+                : manifest.toPath().toAbsolutePath().resolveSibling(BuildManifest.FILE_NAME);
+        BuildManifest publishedBuild = BuildManifest.readIfPresent(buildFile);
+        List<String> extra = signingArguments(signingKey, signingCertificate);
+        if (arguments != null) {
+            extra.addAll(arguments);
+        }
+        ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
+        Path copy = workDirectory.toPath().resolve("src");
+        String module = inputs.modulePath();
+        List<String> command = ReproduceBuild.run(new ReproduceBuild.Request(inputs.rootDirectory(), copy,
+                mavenExecutable, ReproduceBuild.arguments(session, published.outputTimestamp(), module, goals, blobs, extra), workDirectory.toPath().resolve("build.log"),
+                timeoutMinutes));
+        getLog().info("Rebuilt with: " + String.join(" ", command));
+        PcrManifest rebuilt = PcrManifest.read(copy.resolve(module).resolve(rebuiltManifest));
+        // A signed release is rebuilt unsigned; its PCR8 is then read from the released EIF beside the manifest.
+        Path publishedEif = manifest.toPath().toAbsolutePath().resolveSibling(published.eif().file());
+        ReproduceComparison result = ReproduceComparison.compare(published, publishedBuild, rebuilt,
+                inputs.buildManifest(rebuilt), publishedEif);
+        OutputFiles.write(report.toPath(), result.toJson());
+        for (String line : result.render(MavenOptions.RENDERER).split("\n")) {
+            if (result.pcrsMatch()) {
+                getLog().info(line);
+            } else {
+                getLog().error(line);
             }
-            ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
-            Path copy = workDirectory.toPath().resolve("src");
-            String module = inputs.modulePath();
-            List<String> command = ReproduceBuild.run(new ReproduceBuild.Request(inputs.rootDirectory(), copy,
-                    mavenExecutable, ReproduceBuild.arguments(session, published.outputTimestamp(), module, goals, blobs, extra), workDirectory.toPath().resolve("build.log"),
-                    timeoutMinutes));
-            getLog().info("Rebuilt with: " + String.join(" ", command));
-            PcrManifest rebuilt = PcrManifest.read(copy.resolve(module).resolve(rebuiltManifest));
-            // A signed release is rebuilt unsigned; its PCR8 is then read from the released EIF beside the manifest.
-            Path publishedEif = manifest.toPath().toAbsolutePath().resolveSibling(published.eif().file());
-            ReproduceComparison result = ReproduceComparison.compare(published, publishedBuild, rebuilt,
-                    inputs.buildManifest(rebuilt), publishedEif);
-            AtomicFiles.write(report.toPath(), result.toJson());
-            for (String line : result.render().split("\n")) {
-                if (result.pcrsMatch()) {
-                    getLog().info(line);
-                } else {
-                    getLog().error(line);
-                }
+        }
+        getLog().info("Report: " + report);
+        if (signingKey != null && result.pcrsMatch()) {
+            if (result.eifIdentical()) {
+                getLog().info("Signed with the release's key, the rebuilt EIF is byte-identical to the release.");
+            } else {
+                getLog().warn("Signed with the given key, the rebuilt EIF still differs from the release in"
+                        + " unmeasured bytes (metadata or signature section): see the report.");
             }
-            getLog().info("Report: " + report);
-            if (signingKey != null && result.pcrsMatch()) {
-                if (result.eifIdentical()) {
-                    getLog().info("Signed with the release's key, the rebuilt EIF is byte-identical to the release.");
-                } else {
-                    getLog().warn("Signed with the given key, the rebuilt EIF still differs from the release in"
-                            + " unmeasured bytes (metadata or signature section): see the report.");
-                }
-            }
-            if (!result.pcrsMatch()) {
-                throw new MojoFailureException(ReleaseException.Code.REPRODUCE_PCR_MISMATCH + ": "
-                        + String.join(", ", result.differingPcrs()) + " of the rebuild differ from " + manifest
-                        + (result.causes().isEmpty() ? "" : ". " + result.causes().get(0)));
-            }
-        } catch (PcrManifestException | ReleaseException | BuildException | EifException e) {
-            throw new MojoFailureException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MojoExecutionException("cannot write " + report + ": " + e.getMessage(), e);
+        }
+        if (!result.pcrsMatch()) {
+            throw new MojoFailureException(ReleaseException.Code.REPRODUCE_PCR_MISMATCH + ": "
+                    + String.join(", ", result.differingPcrs()) + " of the rebuild differ from " + manifest
+                    + (result.causes().isEmpty() ? "" : ". " + MavenOptions.RENDERER.apply(result.causes().get(0))));
         }
     }
 }

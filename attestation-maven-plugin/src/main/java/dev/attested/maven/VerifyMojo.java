@@ -1,20 +1,16 @@
 package dev.attested.maven;
 
+import dev.attested.GeneralError;
+import dev.attested.GeneralException;
+import dev.attested.OutputFiles;
 import dev.attested.attestation.AttestationDocuments;
 import dev.attested.attestation.VerificationReport;
 import dev.attested.attestation.VerificationRequest;
-import dev.attested.internal.io.AtomicFiles;
-import dev.attested.pcr.PcrHistoryException;
-import dev.attested.pcr.PcrManifestException;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -113,32 +109,31 @@ public class VerifyMojo extends AbstractMojo {
     Clock clock = Clock.systemUTC();
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
+    public void execute() throws MojoFailureException {
+        MojoErrors.run(this::verify);
+    }
+
+    private void verify() throws Exception {
         if (skip) {
             getLog().info("attestation:verify skipped");
             return;
         }
         if (doc == null) {
-            throw new MojoExecutionException("Set -Ddoc=<file or directory> with the attestation document(s) to verify.");
+            throw new GeneralException(GeneralError.INVALID_ARGUMENT,
+                    "Set -Ddoc=<file or directory> with the attestation document(s) to verify.");
         }
         // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
         File defaultManifest = new File(orDefault(buildDirectory, "target"), "attestation/pcr-manifest.json");
         report = orDefault(report, "target/attestation/verify-report.json");
         history = orDefault(history, "pcr-history.json");
-        VerificationRequest request;
-        List<Path> files;
-        try {
-            request = VerificationRequest.builder()
+        VerificationRequest request = VerificationRequest.builder()
                     .manifest(manifest == null ? null : orDefault(manifest, "target/attestation/pcr-manifest.json").toPath())
                     .defaultManifest(defaultManifest.toPath())
                     .history(history.toPath()).environment(environment).pcrs(pcrs).anyImage(anyImage)
                     .nonce(nonce).userData(userData).publicKey(publicKey)
                     .root(root == null ? null : root.toPath()).at(at).maxAge(maxAge).allowDebugMode(allowDebugMode)
                     .clock(clock).build();
-            files = AttestationDocuments.list(doc.toPath());
-        } catch (IllegalArgumentException | PcrManifestException | PcrHistoryException | UncheckedIOException e) {
-            throw new MojoExecutionException(e.getMessage(), e);
-        }
+        List<Path> files = AttestationDocuments.list(doc.toPath());
         if (request.expectations().anyImage()) {
             getLog().warn("attestation.anyImage is set: documents of ANY enclave image are accepted; the PCRs are not "
                     + "checked. Never release a key on the strength of this verification.");
@@ -159,14 +154,12 @@ public class VerifyMojo extends AbstractMojo {
             getLog().info(line);
         }
         Path reportPath = report.toPath();
-        try {
-            AtomicFiles.write(reportPath, result.toJson());
-        } catch (IOException e) {
-            throw new MojoExecutionException("Cannot write the report " + reportPath + ": " + e.getMessage(), e);
-        }
+        OutputFiles.write(reportPath, result.toJson());
         getLog().info("Report: " + reportPath);
         if (!result.allOk()) {
             StringBuilder sb = new StringBuilder();
+            result.results().stream().filter(r -> r.verdict() == VerificationReport.Verdict.REJECTED && r.code() != null)
+                    .findFirst().ifPresent(r -> sb.append(r.code()).append(": "));
             sb.append(result.rejectedCount()).append(" of ").append(result.results().size())
                     .append(" attestation document(s) rejected");
             for (VerificationReport.Result r : result.results()) {
