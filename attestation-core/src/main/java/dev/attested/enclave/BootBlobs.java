@@ -90,9 +90,7 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
      */
     public static BootBlobs load(Path dir, Optional<EifArchitecture> arch) {
         if (!Files.isDirectory(dir)) {
-            throw new BuildException(BuildException.Code.BLOBS_NOT_FOUND, "no boot blobs directory at " + dir
-                    + ". Install aws-nitro-enclaves-cli, set {blobs}=<dir or groupId:artifactId:version> "
-                    + "or NITRO_CLI_BLOBS.");
+            throw new BuildException(BuildException.Code.BLOBS_NOT_FOUND, "no boot blobs directory at " + dir + ".");
         }
         EifArchitecture a;
         if (arch.isPresent()) {

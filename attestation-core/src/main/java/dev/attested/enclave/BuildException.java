@@ -10,7 +10,7 @@ public final class BuildException extends AttestedException {
     /** Stable error codes, each with what to do about it. */
     public enum Code implements ErrorCode {
         /** The boot blobs directory (or artifact) does not exist. */
-        BLOBS_NOT_FOUND("Install aws-nitro-enclaves-cli (its blobs are in /usr/share/nitro_enclaves/blobs), or name a blobs directory or groupId:artifactId:version artifact ({blobs})."),
+        BLOBS_NOT_FOUND("Install aws-nitro-enclaves-cli (its blobs are in /usr/share/nitro_enclaves/blobs), or name a blobs directory or groupId:artifactId:version artifact ({blobs}=<dir or g:a:v>, or NITRO_CLI_BLOBS)."),
         /** The blobs directory lacks a required file (kernel, kernel config, cmdline, init, nsm.ko). */
         BLOBS_INCOMPLETE("A blobs directory holds bzImage (or Image), its .config, cmdline, init and nsm.ko: use the directory nitro-cli ships, or package it with package-blobs."),
         /** A blob is unusable (ambiguous kernel, NUL in cmdline, unsafe zip entry, blob zip too large). */

@@ -10,7 +10,7 @@ public final class PcrManifestException extends AttestedException {
     /** Stable error codes, each with what to do about it. */
     public enum Code implements ErrorCode {
         /** The file does not exist. */
-        MANIFEST_NOT_FOUND("Check the PCR manifest path ({manifest}); build-eif writes pcr-manifest.json beside the EIF."),
+        MANIFEST_NOT_FOUND("Check the PCR manifest path; build-eif writes pcr-manifest.json beside the EIF."),
         /** Not JSON, or a required field is missing or has the wrong form. */
         MANIFEST_MALFORMED("Use the pcr-manifest.json that build-eif or the release bundle wrote, unchanged."),
         /** A schema version this library does not know. */

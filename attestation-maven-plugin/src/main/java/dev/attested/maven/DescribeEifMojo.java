@@ -57,7 +57,13 @@ public class DescribeEifMojo extends AbstractMojo {
             throw new EifException(EifException.Code.EIF_IO, "no EIF " + (eif == null ? "given" : "at " + eif)
                     + "; run with -Deif=path/to/image.eif");
         }
-        EifImage image = EifReader.inspect(eif.toPath());
+        EifImage image;
+        try {
+            image = EifReader.inspect(eif.toPath());
+        } catch (EifException e) {
+            // Not a mapping: the reader does not know which file it read, the user should be told.
+            throw new EifException(e.code(), eif + ": " + e.detail(), e);
+        }
         String json = EifDescription.json(image, hashAlgorithm);
         getLog().info("describe-eif " + eif + ":");
         for (String line : json.split("\n", -1)) {
@@ -68,7 +74,11 @@ public class DescribeEifMojo extends AbstractMojo {
             getLog().info("Description written to " + output);
         }
         if (failOnInvalid) {
-            image.requireIntact();
+            try {
+                image.requireIntact();
+            } catch (EifException e) {
+                throw new EifException(e.code(), eif + ": " + e.detail(), e);
+            }
         }
     }
 }
