@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,13 +47,41 @@ class ErrorsDocTest {
         for (ErrorCatalog.Area area : ErrorCatalog.areas()) {
             md.append("\n## ").append(area.name()).append("\n\n")
                     .append(area.description()).append(" Type: `").append(area.exceptionType()).append("`.\n\n")
-                    .append("| Code | What to do |\n| --- | --- |\n");
+                    .append("| Code | Meaning | What to do |\n| --- | --- | --- |\n");
             for (ErrorCode code : area.codes()) {
-                md.append("| `").append(code.name()).append("` | ").append(cell(inDocs.apply(code.hint())))
-                        .append(" |\n");
+                md.append("| `").append(code.name()).append("` | ").append(cell(meaning(code))).append(" | ")
+                        .append(cell(inDocs.apply(code.hint()))).append(" |\n");
             }
         }
         return md.toString();
+    }
+
+    /**
+     * What a code means: the javadoc of its enum constant in the main sources (kept there, beside the code, for
+     * IDE users too), with inline tags reduced to their text.
+     */
+    static String meaning(ErrorCode code) {
+        Class<?> type = ((Enum<?>) code).getDeclaringClass();
+        Class<?> top = type;
+        while (top.getEnclosingClass() != null) {
+            top = top.getEnclosingClass();
+        }
+        Path source = Path.of("src", "main", "java", top.getName().replace('.', '/') + ".java");
+        String text;
+        try {
+            text = Files.readString(source, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the source of " + type.getName(), e);
+        }
+        Matcher m = Pattern.compile("/\\*\\*((?:(?!\\*/).)*)\\*/\\s*" + code.name() + "\\b", Pattern.DOTALL)
+                .matcher(text);
+        if (!m.find()) {
+            throw new AssertionError(code.name() + " in " + source + " has no javadoc saying what it means");
+        }
+        String doc = m.group(1).replaceAll("(?m)^\\s*\\*\\s?", " ").replaceAll("\\s+", " ").strip();
+        doc = doc.replaceAll("\\{@(?:code|literal) ((?:[^{}]|\\{[^{}]*\\})*)\\}", "`$1`")
+                .replaceAll("\\{@link(?:plain)? #?([^{} ]*)(?: ([^{}]*))?\\}", "`$1`");
+        return doc;
     }
 
     /** A table cell: no pipe splits it and no {@code <word>} disappears as an HTML tag. */
