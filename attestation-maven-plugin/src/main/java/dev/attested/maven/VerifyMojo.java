@@ -127,12 +127,12 @@ public class VerifyMojo extends AbstractMojo {
         report = orDefault(report, "target/attestation/verify-report.json");
         history = orDefault(history, "pcr-history.json");
         VerificationRequest request = VerificationRequest.builder()
-                    .manifest(manifest == null ? null : orDefault(manifest, "target/attestation/pcr-manifest.json").toPath())
-                    .defaultManifest(defaultManifest.toPath())
-                    .history(history.toPath()).environment(environment).pcrs(pcrs).anyImage(anyImage)
-                    .nonce(nonce).userData(userData).publicKey(publicKey)
-                    .root(root == null ? null : root.toPath()).at(at).maxAge(maxAge).allowDebugMode(allowDebugMode)
-                    .clock(clock).build();
+                .manifest(manifest == null ? null : orDefault(manifest, "target/attestation/pcr-manifest.json").toPath())
+                .defaultManifest(defaultManifest.toPath())
+                .history(history.toPath()).environment(environment).pcrs(pcrs).anyImage(anyImage)
+                .nonce(nonce).userData(userData).publicKey(publicKey)
+                .root(root == null ? null : root.toPath()).at(at).maxAge(maxAge).allowDebugMode(allowDebugMode)
+                .clock(clock).build();
         List<Path> files = AttestationDocuments.list(doc.toPath());
         if (request.expectations().anyImage()) {
             getLog().warn("attestation.anyImage is set: documents of ANY enclave image are accepted; the PCRs are not "
