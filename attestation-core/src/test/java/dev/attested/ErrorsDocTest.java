@@ -42,7 +42,9 @@ class ErrorsDocTest {
                 .append("with `CODE: detail hint`; a failure that has no domain code is reported with a general code ")
                 .append("(`IO_ERROR`, `INVALID_ARGUMENT`, `INTERNAL_ERROR`), never as a stack trace.\n\n")
                 .append("Hints name options neutrally, as written here (e.g. `signingKey`); each front end prints its ")
-                .append("own syntax: the Maven plugin `-Dattestation.signingKey`, the command line `--signing-key`.\n");
+                .append("own syntax: the Maven plugin `-Dattestation.signingKey`, the command line `--signing-key`.\n\n")
+                .append("The vsock transport of nsm-ffm fails with `VsockException`, a checked `IOException` whose codes ")
+                .append("(`VSOCK_UNSUPPORTED`, `NO_TRANSPORT`, …) are listed in [nsm.md](nsm.md).\n");
         OptionRenderer inDocs = o -> "`" + o.key() + "`";
         for (ErrorCatalog.Area area : ErrorCatalog.areas()) {
             md.append("\n## ").append(area.name()).append("\n\n")
