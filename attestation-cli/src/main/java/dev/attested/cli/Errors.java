@@ -1,9 +1,11 @@
 package dev.attested.cli;
 
+import dev.attested.AttestedException;
+import dev.attested.OptionRenderer;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Method;
 import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 
@@ -40,7 +42,8 @@ final class Errors {
 
     static String message(Throwable e) {
         String code = code(e);
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String msg = e instanceof AttestedException a ? a.message(OPTIONS)
+                : e.getMessage() == null ? e.getClass().getSimpleName() : OPTIONS.apply(e.getMessage());
         if (e instanceof UncheckedIOException && e.getCause() != null) {
             msg = msg + ": " + ioDetail(e.getCause());
         } else if (e instanceof IOException io) {
@@ -57,21 +60,16 @@ final class Errors {
         return io instanceof NoSuchFileException ? "no such file: " + io.getMessage() : String.valueOf(io.getMessage());
     }
 
-    /**
-     * The stable error code of a toolkit exception ({@code AttestationException}, {@code EifException},
-     * {@code BuildException}, {@code KeyPolicyException}, ...: each has a public {@code code()}), or null.
-     * TODO(merge): becomes {@code e instanceof dev.attested.AttestedException a ? a.code() : null}.
-     */
+    /** Options as this command line spells them: {@code signingKey} is {@code --signing-key}. */
+    static final OptionRenderer OPTIONS = option -> switch (option) {
+        case TRUST_ANCHOR -> "--root";
+        case KMS_POLICY -> "--output (kms-policy generate)";
+        case OUTPUT_TIMESTAMP -> "--timestamp";
+        default -> "--" + option.key().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+    };
+
+    /** The stable error code of a toolkit exception, or null. */
     static String code(Throwable e) {
-        if (!e.getClass().getName().startsWith("dev.attested.")) {
-            return null;
-        }
-        try {
-            Method m = e.getClass().getMethod("code");
-            Object c = m.invoke(e);
-            return c == null ? null : c.toString();
-        } catch (ReflectiveOperationException | RuntimeException ex) {
-            return null;
-        }
+        return e instanceof AttestedException a ? a.code().name() : null;
     }
 }

@@ -267,12 +267,12 @@ public final class VerificationRequest {
         private String environmentReleases(Expectations.Builder eb, String env) {
             if (history == null) {
                 throw new IllegalArgumentException("environment " + env + " needs the PCR history file "
-                        + "(pcr-history.json, written by the release goal)");
+                        + "({history}=pcr-history.json, written by release)");
             }
             List<PcrHistory.Release> accepted = PcrHistory.read(history).accepted(env);
             if (accepted.isEmpty()) {
                 throw new IllegalArgumentException("no release is accepted for environment " + env + " in " + history
-                        + "; release the version you deploy for " + env + " first");
+                        + "; release with {environment}=" + env + " for the release you deploy");
             }
             List<String> labels = new ArrayList<>();
             for (PcrHistory.Release r : accepted) {

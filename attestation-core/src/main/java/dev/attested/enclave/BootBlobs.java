@@ -90,9 +90,7 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
      */
     public static BootBlobs load(Path dir, Optional<EifArchitecture> arch) {
         if (!Files.isDirectory(dir)) {
-            throw new BuildException(BuildException.Code.BLOBS_NOT_FOUND, "no boot blobs directory at " + dir
-                    + ". Install aws-nitro-enclaves-cli, set -Dattestation.blobs=<dir or groupId:artifactId:version> "
-                    + "or NITRO_CLI_BLOBS.");
+            throw new BuildException(BuildException.Code.BLOBS_NOT_FOUND, "no boot blobs directory at " + dir + ".");
         }
         EifArchitecture a;
         if (arch.isPresent()) {
@@ -102,7 +100,7 @@ public record BootBlobs(Path directory, EifArchitecture arch, Path kernel, Path 
             boolean arm = Files.isRegularFile(dir.resolve(EifArchitecture.AARCH64.kernelName()));
             if (x86 && arm) {
                 throw new BuildException(BuildException.Code.BLOBS_INVALID, dir + " holds both bzImage and Image; "
-                        + "set -Dattestation.arch=x86_64 or aarch64.");
+                        + "set {arch}=x86_64 or aarch64.");
             }
             a = arm ? EifArchitecture.AARCH64 : EifArchitecture.X86_64;
         }

@@ -124,7 +124,7 @@ public record NitroCli(String executable, Map<String, String> environment, Durat
                 p = pb.start();
             } catch (IOException e) {
                 throw new BuildException(BuildException.Code.NITRO_CLI_FAILED, "cannot run '" + executable
-                        + "': " + e.getMessage() + ". Install aws-nitro-enclaves-cli or set -Dattestation.nitroCli=<path>.", e);
+                        + "': " + e.getMessage() + ".", e);
             }
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

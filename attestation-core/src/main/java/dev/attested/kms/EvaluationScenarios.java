@@ -21,7 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A scenarios file (kms-policy's {@code evaluate} option): one scenario per line,
+ * A scenarios file for the kms-policy evaluation: one scenario per line,
  * {@code name: key=value key=value ...}; blank lines and lines starting with {@code #} are ignored.
  *
  * <ul>

@@ -1,13 +1,15 @@
 package dev.attested.kms;
 
+import dev.attested.AttestedException;
+import dev.attested.ErrorCode;
 import java.util.List;
 
 /** A key policy could not be generated, read, linted or evaluated. {@link #code()} is stable and meant for scripts. */
-public final class KeyPolicyException extends RuntimeException {
+public final class KeyPolicyException extends AttestedException {
     private static final long serialVersionUID = 1L;
 
     /** Stable error codes, each with what to do about it. */
-    public enum Code {
+    public enum Code implements ErrorCode {
         /** The policy is not JSON or does not follow the IAM policy grammar. */
         POLICY_MALFORMED("Fix the policy JSON: Version, Statement, and per statement Effect, Principal, Action/NotAction, Resource, Condition."),
         /** A file could not be read or written. */
@@ -15,9 +17,9 @@ public final class KeyPolicyException extends RuntimeException {
         /** A generator input is missing or has the wrong form (account, role ARN, actions, pins). */
         INVALID_INPUT("Pass the value in the documented form (account = 12 digits, role = arn:aws:iam::<account>:role/<path/>name)."),
         /** A PCR to pin is all zeros (debug-mode enclave) and allowDebugMode was not set. */
-        DEBUG_PCR_REFUSED("Build the EIF for production, or set allowDebugMode for a development key only: zero PCRs admit any debug-mode enclave."),
+        DEBUG_PCR_REFUSED("Build the EIF for production, or set {allowDebugMode} for a development key only: zero PCRs admit any debug-mode enclave."),
         /** The pins measure no code (only role/instance): the parent could start an enclave of its own that passes. */
-        NO_CODE_PIN("Add image (ImageSha384 = PCR0, PCR1, PCR2) or signer (PCR8 of a signed EIF) to attestation.pins; role (PCR3) and instance (PCR4) identify the parent, not the enclave's code."),
+        NO_CODE_PIN("Add image (ImageSha384 = PCR0, PCR1, PCR2) or signer (PCR8 of a signed EIF) to the pins ({pins}); role (PCR3) and instance (PCR4) identify the parent, not the enclave's code."),
         /** A measurement chosen as pin is not in the manifest (e.g. PCR8 of an unsigned EIF). */
         PIN_UNAVAILABLE("Sign the EIF to pin PCR8, pass the role ARN for PCR3 or the instance id for PCR4, or pin other measurements."),
         /** A template is missing, not JSON, or uses an unknown placeholder. */
@@ -25,21 +27,21 @@ public final class KeyPolicyException extends RuntimeException {
         /** The linter found errors. */
         LINT_FAILED("Fix the reported statements (each finding names its fix), then run the goal again."),
         /** No AWS region configured for the KMS client. */
-        AWS_REGION_MISSING("Pass -Dattestation.region=<region> (e.g. eu-west-1), or set AWS_REGION, or a region in the profile of -Dattestation.profile / AWS_PROFILE."),
+        AWS_REGION_MISSING("Pass {region}=<region> (e.g. eu-west-1), or set AWS_REGION, or a region in the profile of {profile} / AWS_PROFILE."),
         /** No AWS credentials found, or AWS rejected them (unknown, invalid or expired). */
-        AWS_CREDENTIALS("Provide valid credentials: -Dattestation.profile=<profile> (aws sso login / aws configure), AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)."),
+        AWS_CREDENTIALS("Provide valid credentials: {profile}=<profile> (aws sso login / aws configure), AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)."),
         /** The caller lacks an IAM/KMS permission; the message names it. */
         AWS_ACCESS_DENIED("Grant the named permission to the identity running the goal (its IAM policy, and for kms:* actions also the key policy), or run with a profile that has it."),
         /** The KMS key does not exist in the region (or is not visible to the caller). */
-        AWS_KEY_NOT_FOUND("Check -Dattestation.keyId (a key id or key ARN, not an alias) and -Dattestation.region: the key must exist in that region."),
+        AWS_KEY_NOT_FOUND("Check {keyId} (a key id or key ARN, not an alias) and {region}: the key must exist in that region."),
         /** The IAM role does not exist. */
-        AWS_ROLE_NOT_FOUND("Create the role or fix -Dattestation.roleArn (arn:aws:iam::<account>:role/<path/>name): KMS rejects policies naming unknown principals."),
+        AWS_ROLE_NOT_FOUND("Create the role or fix {roleArn} (arn:aws:iam::<account>:role/<path/>name): KMS rejects policies naming unknown principals."),
         /** AWS throttled the requests and the SDK's retries were exhausted. */
         AWS_THROTTLED("Run the goal again in a moment; if it persists, check the account's KMS/IAM request quotas."),
         /** KMS refused the policy document (PutKeyPolicy). */
         AWS_POLICY_REJECTED("KMS refused the policy: every principal must exist, and the caller must keep kms:PutKeyPolicy (the lockout safety check); fix the policy or run as a key administrator it names."),
         /** Any other AWS failure: endpoint unreachable, service error. */
-        AWS_REQUEST_FAILED("Check -Dattestation.region, -Dattestation.endpoint / -Dattestation.iamEndpoint and the network path to AWS, then run the goal again."),
+        AWS_REQUEST_FAILED("Check {region}, {endpoint} / {iamEndpoint} and the network path to AWS, then run the goal again."),
         /** A scenarios file line cannot be parsed. */
         SCENARIO_MALFORMED("Write one scenario per line: name: principal=<arn> action=<kms:Action> [role=<role arn>] [resource=<key arn>]"
                 + " [document=<file> | pcr<N>=<hex> | attestation=none] [context.<key>=<value>] [expect=allow|allow-via-iam|deny|explicit-deny]."),
@@ -60,12 +62,12 @@ public final class KeyPolicyException extends RuntimeException {
         }
 
         /** What to do about it. */
+        @Override
         public String hint() {
             return hint;
         }
     }
 
-    private final Code code;
     private final transient List<LintFinding> findings;
 
     public KeyPolicyException(Code code, String message) {
@@ -77,8 +79,7 @@ public final class KeyPolicyException extends RuntimeException {
     }
 
     private KeyPolicyException(Code code, String message, Throwable cause, List<LintFinding> findings) {
-        super(code + ": " + message + " " + code.hint(), cause);
-        this.code = code;
+        super(code, message, cause);
         this.findings = List.copyOf(findings);
     }
 
@@ -90,8 +91,9 @@ public final class KeyPolicyException extends RuntimeException {
                 + (errors.size() == 1 ? "" : "s") + " " + errors + "; it is neither written nor applied.", null, findings);
     }
 
+    @Override
     public Code code() {
-        return code;
+        return (Code) super.code();
     }
 
     /** For {@link Code#LINT_FAILED}: every finding of the refused policy (errors, warnings, notes); otherwise empty. */

@@ -294,7 +294,7 @@ public final class KeyPolicyGenerator {
             List<PcrHistory.Release> accepted = history.accepted(environment);
             if (accepted.isEmpty()) {
                 throw input("no release is accepted for environment " + environment
-                        + " in the PCR history; release the version you deploy for " + environment + " first.");
+                        + " in the PCR history; release with {environment}=" + environment + " first.");
             }
             for (PcrHistory.Release r : accepted) {
                 releases.add(new PcrManifest(PcrManifest.SCHEMA_VERSION, new PcrManifest.Eif(r.eif(), r.eifSha256(), 0),

@@ -64,7 +64,7 @@ public enum LintRule {
     PRINCIPAL_NOT_ROLE("KMS-PRINCIPAL-NOT-ROLE", Severity.ERROR,
             "Use the IAM role ARN with its path (iam:GetRole), not an sts assumed-role or instance-profile ARN."),
     PCR3_NOT_PRINCIPAL("KMS-PCR3-ROLE", Severity.ERROR,
-            "Compute PCR3 from the principal's IAM role ARN including its path (iam:GetRole), e.g. with kms-policy -Dattestation.pins=role."),
+            "Compute PCR3 from the principal's IAM role ARN including its path (iam:GetRole), e.g. with kms-policy and the role pin (pins=role)."),
     NO_ATTESTED_STATEMENT("KMS-NO-ATTESTATION", Severity.ERROR,
             "Add an Allow for the parent instance role with kms:RecipientAttestation conditions (run kms-policy to generate one)."),
     INSTANCE_PINNED("KMS-PCR4-PINNED", Severity.INFO,

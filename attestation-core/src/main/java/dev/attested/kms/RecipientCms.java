@@ -1,5 +1,7 @@
 package dev.attested.kms;
 
+import dev.attested.AttestedException;
+import dev.attested.ErrorCode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -62,42 +64,51 @@ public final class RecipientCms {
     private RecipientCms() {}
 
     /** Why an envelope was refused. */
-    public enum Code {
+    public enum Code implements ErrorCode {
         /** Not BER, truncated, trailing bytes, larger than 1 MiB, or not the ASN.1 shapes of RFC 5652. */
-        MALFORMED_ENVELOPE,
+        MALFORMED_ENVELOPE("Pass CiphertextForRecipient exactly as KMS returned it (base64-decoded once)."),
         /** The ContentInfo is not {@code envelopedData}. */
-        NOT_ENVELOPED_DATA,
+        NOT_ENVELOPED_DATA("Pass CiphertextForRecipient exactly as KMS returned it, not another CMS structure."),
         /** Not exactly one key-transport recipient, or a version other than 2. */
-        UNEXPECTED_STRUCTURE,
+        UNEXPECTED_STRUCTURE("The envelope is not the one KMS sends: pass CiphertextForRecipient unchanged."),
         /** The key encryption is not RSAES-OAEP with SHA-256 and MGF1-SHA-256 and an empty label. */
-        UNSUPPORTED_KEY_ENCRYPTION,
+        UNSUPPORTED_KEY_ENCRYPTION("Request the recipient ciphertext with KeyEncryptionAlgorithm RSAES_OAEP_SHA_256."),
         /** The content is not {@code data} encrypted with AES-256-CBC and a 16-byte IV. */
-        UNSUPPORTED_CONTENT_ENCRYPTION,
+        UNSUPPORTED_CONTENT_ENCRYPTION("KMS encrypts the content with AES-256-CBC: pass CiphertextForRecipient unchanged."),
         /** The private key is not RSA. */
-        NOT_AN_RSA_KEY,
+        NOT_AN_RSA_KEY("Decrypt with the RSA private key whose public half was in the attestation document."),
         /** The content key could not be unwrapped: the envelope was made for another key, or it was altered. */
-        KEY_UNWRAP_FAILED,
+        KEY_UNWRAP_FAILED("Decrypt with the private key whose public half was in the attestation document of this request."),
         /** The content did not decrypt (bad padding): altered in transit. */
-        CONTENT_DECRYPTION_FAILED
+        CONTENT_DECRYPTION_FAILED("The envelope was altered in transit: request it again.");
+
+        private final String hint;
+
+        Code(String hint) {
+            this.hint = hint;
+        }
+
+        @Override
+        public String hint() {
+            return hint;
+        }
     }
 
     /** A refused {@code CiphertextForRecipient}. */
-    public static final class RecipientCmsException extends RuntimeException {
+    public static final class RecipientCmsException extends AttestedException {
         private static final long serialVersionUID = 1L;
-        private final Code code;
 
         public RecipientCmsException(Code code, String message) {
-            super(code + ": " + message);
-            this.code = code;
+            super(code, message, null);
         }
 
         RecipientCmsException(Code code, String message, Throwable cause) {
-            super(code + ": " + message, cause);
-            this.code = code;
+            super(code, message, cause);
         }
 
+        @Override
         public Code code() {
-            return code;
+            return (Code) super.code();
         }
     }
 

@@ -199,7 +199,7 @@ public record PcrHistory(int schemaVersion, SortedMap<String, List<Release>> env
     public static PcrHistory read(Path file) {
         byte[] bytes = VersionedJson.read(file,
                 () -> new PcrHistoryException(PcrHistoryException.Code.HISTORY_NOT_FOUND,
-                        "no PCR history at " + file + ". Run the release goal with -Dattestation.environment=<name> to create it."),
+                        "no PCR history at " + file + ". Release with {environment}=<name> to create it."),
                 e -> new PcrHistoryException(PcrHistoryException.Code.HISTORY_IO, "cannot read " + file + ": " + e, e));
         return parse(bytes, file.toString());
     }

@@ -67,7 +67,7 @@ public record BuildManifest(
      * @param revision commit id, or null when the build was not in a Git checkout (only with allowDirty)
      * @param ref      branch or tag ref, or null
      * @param dirty    true when the released source is not exactly {@code revision}: tracked files differed from
-     *                 it, or it could not be checked ({@code -Dattestation.allowDirty=true}); such a release is not
+     *                 it, or it could not be checked (allowDirty); such a release is not
      *                 reproducible from the commit
      */
     @JsonPropertyOrder({"uri", "revision", "ref", "dirty"})

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.attested.OptionRenderer;
 import dev.attested.eif.EifException;
 import dev.attested.eif.EifImage;
 import dev.attested.eif.EifReader;
@@ -35,6 +36,8 @@ import java.util.TreeSet;
  * @param inputs the recorded inputs that differ
  * @param causes human-readable likely causes, most specific first; empty when everything matches
  * @param notes  how values were obtained when not simply read from the two manifests (signed releases)
+ *               <p>Causes and notes name options as <code>{key}</code> placeholders; {@link #render(OptionRenderer)}
+ *               and the JSON report render them.
  */
 public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<InputDifference> inputs,
         List<String> causes, List<String> notes) {
@@ -101,8 +104,8 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
         if (published.pcrs().containsKey(8) && !rebuilt.pcrs().containsKey(8)) {
             signedPcr8 = pcr8FromPublishedEif(published, publishedEif, notes);
             notes.add("EIF bytes: the release is signed and the rebuild is not, so the files cannot be equal. Rebuild"
-                    + " with the release's signing key and certificate (-Dattestation.signingKey=…"
-                    + " -Dattestation.signingCertificate=…) to compare them byte for byte: signing is deterministic.");
+                    + " with the release's signing key and certificate ({signingKey}=…"
+                    + " {signingCertificate}=…) to compare them byte for byte: signing is deterministic.");
         } else if (published.pcrs().containsKey(8) && published.pcrs().get(8).equals(rebuilt.pcrs().get(8))) {
             notes.add("EIF bytes: both are signed with the same certificate; ECDSA signatures here are deterministic"
                     + " (RFC 6979), so the files are expected to be byte-identical.");
@@ -239,7 +242,7 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
             if (!boot.isEmpty()) {
                 causes.add("PCR1 (kernel, cmdline, bootstrap ramdisk) differs because the boot inputs differ: "
                         + String.join(", ", boot) + ". Use the boot blobs listed in the published manifest"
-                        + " (-Dattestation.blobs=<dir>).");
+                        + " ({blobs}=<dir>).");
             } else {
                 causes.add("PCR1 (kernel, cmdline, bootstrap ramdisk) differs although the recorded blobs and cmdline"
                         + " are equal: the bootstrap ramdisk was assembled differently"
@@ -310,8 +313,20 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
         return tools.isEmpty() ? "" : " (differing tools: " + String.join(", ", tools) + ")";
     }
 
-    /** A readable report: a line per PCR, the EIF, each differing input and the likely causes. */
+    /** A readable report: a line per PCR, the EIF, each differing input and the likely causes; options named neutrally. */
     public String render() {
+        return render(OptionRenderer.NEUTRAL);
+    }
+
+    /**
+     * {@link #render()} with the options that causes and notes name (as <code>{key}</code> placeholders) rendered by
+     * the front end's {@code renderer}.
+     */
+    public String render(OptionRenderer renderer) {
+        return renderer.apply(renderText());
+    }
+
+    private String renderText() {
         StringBuilder sb = new StringBuilder();
         sb.append(pcrsMatch() ? "REPRODUCED: every PCR matches the published release.\n"
                 : "NOT REPRODUCED: " + String.join(", ", differingPcrs()) + " differ from the published release.\n");
@@ -366,9 +381,9 @@ public record ReproduceComparison(List<PcrResult> pcrs, PcrResult eif, List<Inpu
             n.put("rebuilt", d.rebuilt());
         }
         ArrayNode c = root.putArray("likelyCauses");
-        causes.forEach(c::add);
+        causes.forEach(x -> c.add(OptionRenderer.NEUTRAL.apply(x)));
         ArrayNode n = root.putArray("notes");
-        notes.forEach(n::add);
+        notes.forEach(x -> n.add(OptionRenderer.NEUTRAL.apply(x)));
         try {
             return (JSON.writeValueAsString(root).replace("\r\n", "\n") + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException ex) {

@@ -1,5 +1,6 @@
 package dev.attested.testkit;
 
+import dev.attested.internal.cbor.CborReader;
 import dev.attested.internal.cbor.CborValue;
 import dev.attested.internal.cbor.CborWriter;
 import dev.attested.internal.cose.CoseSign1;
@@ -184,8 +185,15 @@ public final class SimulatedAttestationDocument {
             return this;
         }
 
-        /** Puts a raw value under a payload key: replaces a standard field in place, or appends an unknown key. */
-        public Builder field(String key, CborValue value) {
+        /**
+         * Puts a raw value, given as one encoded CBOR item, under a payload key: replaces a standard field in place,
+         * or appends an unknown key.
+         */
+        public Builder field(String key, byte[] encodedCbor) {
+            return field(key, CborReader.decode(encodedCbor));
+        }
+
+        Builder field(String key, CborValue value) {
             overrides.put(key, value);
             omitted.remove(key);
             return this;

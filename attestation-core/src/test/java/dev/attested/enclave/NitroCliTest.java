@@ -77,6 +77,6 @@ class NitroCliTest {
         BuildException e = assertThrows(BuildException.class,
                 () -> cli.buildEnclave("app:1", dir.resolve("app.eif"), "app", "1", null, dir));
         assertEquals(BuildException.Code.NITRO_CLI_FAILED, e.code());
-        assertTrue(e.getMessage().contains("attestation.nitroCli"), e.getMessage());
+        assertTrue(e.message(o -> "-Dattestation." + o.key()).contains("-Dattestation.nitroCli"), e.getMessage());
     }
 }

@@ -249,7 +249,7 @@ class ReleaseBundleTest {
         for (String unset : new String[] {null, "", " ", "a"}) {
             var e = assertThrows(ReleaseException.class, () -> ReleaseBundle.requireOutputTimestamp(unset, m));
             assertEquals(ReleaseException.Code.RELEASE_NO_TIMESTAMP, e.code(), "'" + unset + "'");
-            assertTrue(e.getMessage().contains("<project.build.outputTimestamp>"), e.getMessage());
+            assertTrue(e.hint().contains("output timestamp (outputTimestamp)"), e.getMessage());
         }
         var bad = assertThrows(ReleaseException.class, () -> ReleaseBundle.requireOutputTimestamp("yesterday", m));
         assertEquals(ReleaseException.Code.RELEASE_NO_TIMESTAMP, bad.code());

@@ -130,6 +130,6 @@ class SignedReproduceTest {
         ReproduceComparison c = ReproduceComparison.compare(release.manifest(), null, rebuild.manifest(), null,
                 release.eif());
         assertTrue(c.notes().stream().anyMatch(n -> n.startsWith("EIF bytes: the release is signed and the rebuild is not")
-                && n.contains("-Dattestation.signingKey")), c.render());
+                && n.contains("{signingKey}=")), c.render());
     }
 }

@@ -68,7 +68,7 @@ class WorkingTreeTest {
         assertEquals(ReleaseException.Code.RELEASE_DIRTY_TREE, e.code());
         assertTrue(e.getMessage().contains("1 tracked file(s) differ from commit " + git(dir, "rev-parse", "HEAD")
                 + " (module/src/Main.java)"), e.getMessage());
-        assertTrue(e.getMessage().contains("-Dattestation.allowDirty=true"), e.getMessage());
+        assertTrue(e.getMessage().contains("allowDirty=true releases anyway"), e.getMessage());
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.ImageFormat;
 import com.google.cloud.tools.jib.api.buildplan.Platform;
+import dev.attested.OutputFiles;
 import dev.attested.eif.EifArchitecture;
 import dev.attested.enclave.BuildException;
 import dev.attested.enclave.ReproducibleJar;
@@ -65,14 +66,12 @@ final class EnclaveImage {
     /** Builds the image as an OCI tarball (offline unless the base is a registry image) and returns its digest. */
     EnclaveBuild.BuiltImage toTarball(Path tarball, String imageReference, Path cacheDir) {
         try {
-            Path dir = tarball.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + tarball.getFileName(), ".tmp");
+            Path tmp = OutputFiles.newTempSibling(tarball);
             Files.delete(tmp); // Jib creates the file itself
             try {
                 JibContainer c = containerBuilder(cacheDir.resolve("jars")).containerize(cache(Containerizer.to(
                         TarImage.at(tmp).named(imageReference)), cacheDir).setOfflineMode(!isRegistryBase()));
-                moveIntoPlace(tmp, tarball);
+                OutputFiles.moveIntoPlace(tmp, tarball);
                 return new EnclaveBuild.BuiltImage(tarball, c.getDigest().toString(), c.getImageId().toString());
             } finally {
                 Files.deleteIfExists(tmp);
@@ -277,14 +276,6 @@ final class EnclaveImage {
 
     private boolean isRegistryBase() {
         return baseImage instanceof BaseImage.Registry;
-    }
-
-    private static void moveIntoPlace(Path tmp, Path target) throws IOException {
-        try {
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static Containerizer cache(Containerizer c, Path cacheDir) {

@@ -135,52 +135,52 @@ public class BuildEifMojo extends AbstractMojo {
 
     @Override
     public void execute() throws MojoFailureException {
+        MojoErrors.run(this::buildEif);
+    }
+
+    private void buildEif() throws Exception {
         if (skip) {
             getLog().info("build-eif skipped");
             return;
         }
-        try {
-            Instant time = OutputTimestamp.parse(outputTimestamp);
-            Path out = outputDirectory.toPath();
-            Path work = out.resolve("work");
-            String baseName = project.getArtifactId() + "-" + project.getVersion();
-            EifBuild.BuildTool tool = new EifBuild.BuildTool(PLUGIN, pluginVersion == null ? "unknown" : pluginVersion);
-            EifBuild.Limits limits = new EifBuild.Limits(maxImageBytes, maxImageEntries);
-            Optional<EifBuild.Signing> signing = signing();
-            EifBuild.Result result;
-            if (kernel != null) {
-                if (!EifBuild.NATIVE.equals(mode)) {
-                    throw new BuildException(BuildException.Code.INPUT_INVALID, "an explicit kernel is built natively: "
-                            + "mode=" + mode + " builds from an image; drop mode or the kernel");
-                }
-                EifBuild.Request.Builder request = EifBuild.Request.builder(new EifBuild.ExplicitKernel(
-                                arch == null ? EifArchitecture.X86_64 : EifArchitecture.parse(arch), kernel.toPath(),
-                                Optional.ofNullable(path(kernelConfig)), cmdline == null ? "" : cmdline,
-                                ramdisks == null ? List.of() : ramdisks.stream().map(File::toPath).toList()),
-                        tool, new EifBuild.Output(out, baseName + ".eif", work))
-                        .imageName(imageName, imageVersion).buildTime(time).limits(limits);
-                signing.ifPresent(request::signing);
-                result = EifBuild.build(request.build());
-            } else {
-                EnclaveBuild.Backend backend = backend();
-                BootBlobs bootBlobs = BuildEifBlobs.resolve(blobs, System.getenv(),
-                        arch == null ? Optional.empty() : Optional.of(EifArchitecture.parse(arch)), work.resolve("blobs"),
-                        repositorySystem, repositorySession, project.getRemoteProjectRepositories());
-                getLog().info("Boot blobs: " + bootBlobs.directory() + " (" + bootBlobs.arch().id() + ")");
-                EnclaveBuild.Request.Builder request = EnclaveBuild.Request.builder(imageSource(), bootBlobs, tool, out,
-                                baseName)
-                        .backend(backend).imageName(imageName, imageVersion).buildTime(time).limits(limits)
-                        .projectDirectory(projectDirectory(project));
-                signing.ifPresent(request::signing);
-                EnclaveBuild.Result built = EnclaveBuild.build(request.build());
-                built.image().ifPresent(i -> getLog().info("Enclave image " + imageName + ":" + imageVersion + " "
-                        + i.digest() + " -> " + i.tarball()));
-                result = built.eif();
+        Instant time = OutputTimestamp.parse(outputTimestamp);
+        Path out = outputDirectory.toPath();
+        Path work = out.resolve("work");
+        String baseName = project.getArtifactId() + "-" + project.getVersion();
+        EifBuild.BuildTool tool = new EifBuild.BuildTool(PLUGIN, pluginVersion == null ? "unknown" : pluginVersion);
+        EifBuild.Limits limits = new EifBuild.Limits(maxImageBytes, maxImageEntries);
+        Optional<EifBuild.Signing> signing = signing();
+        EifBuild.Result result;
+        if (kernel != null) {
+            if (!EifBuild.NATIVE.equals(mode)) {
+                throw new BuildException(BuildException.Code.INPUT_INVALID, "an explicit kernel is built natively: "
+                        + "mode=" + mode + " builds from an image; drop mode or the kernel");
             }
-            BuildEifReport.log(getLog(), result);
-        } catch (BuildException | dev.attested.internal.ramdisk.RamdiskException | dev.attested.eif.EifException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+            EifBuild.Request.Builder request = EifBuild.Request.builder(new EifBuild.ExplicitKernel(
+                            arch == null ? EifArchitecture.X86_64 : EifArchitecture.parse(arch), kernel.toPath(),
+                            Optional.ofNullable(path(kernelConfig)), cmdline == null ? "" : cmdline,
+                            ramdisks == null ? List.of() : ramdisks.stream().map(File::toPath).toList()),
+                    tool, new EifBuild.Output(out, baseName + ".eif", work))
+                    .imageName(imageName, imageVersion).buildTime(time).limits(limits);
+            signing.ifPresent(request::signing);
+            result = EifBuild.build(request.build());
+        } else {
+            EnclaveBuild.Backend backend = backend();
+            BootBlobs bootBlobs = BuildEifBlobs.resolve(blobs, System.getenv(),
+                    arch == null ? Optional.empty() : Optional.of(EifArchitecture.parse(arch)), work.resolve("blobs"),
+                    repositorySystem, repositorySession, project.getRemoteProjectRepositories());
+            getLog().info("Boot blobs: " + bootBlobs.directory() + " (" + bootBlobs.arch().id() + ")");
+            EnclaveBuild.Request.Builder request = EnclaveBuild.Request.builder(imageSource(), bootBlobs, tool, out,
+                            baseName)
+                    .backend(backend).imageName(imageName, imageVersion).buildTime(time).limits(limits)
+                    .projectDirectory(projectDirectory(project));
+            signing.ifPresent(request::signing);
+            EnclaveBuild.Result built = EnclaveBuild.build(request.build());
+            built.image().ifPresent(i -> getLog().info("Enclave image " + imageName + ":" + imageVersion + " "
+                    + i.digest() + " -> " + i.tarball()));
+            result = built.eif();
         }
+        BuildEifReport.log(getLog(), result);
     }
 
     /** The name this plugin records as the build tool (EIF metadata, manifest tools). */

@@ -4,9 +4,7 @@ import dev.attested.eif.EifException;
 import dev.attested.eif.EifMeasurements;
 import dev.attested.enclave.EifInspection;
 import java.io.File;
-import java.io.IOException;
 import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -42,38 +40,39 @@ public class DescribeEifMojo extends AbstractMojo {
     boolean skip;
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
+    public void execute() throws MojoFailureException {
+        MojoErrors.run(this::describeEif);
+    }
+
+    private void describeEif() throws Exception {
         if (skip) {
             getLog().info("describe-eif skipped");
             return;
         }
         if (eif == null || !eif.isFile()) {
-            throw new MojoFailureException("EIF_IO: no EIF " + (eif == null ? "given" : "at " + eif)
-                    + "; run with -Dattestation.eif=path/to/image.eif");
+            throw new EifException(EifException.Code.EIF_IO, "no EIF " + (eif == null ? "given" : "at " + eif)
+                    + "; name the file with {eif}");
         }
         EifInspection description;
         try {
             description = EifInspection.of(eif.toPath(), hashAlgorithm);
         } catch (EifException e) {
-            throw new MojoFailureException(eif + ": " + e.getMessage(), e);
+            // Not a mapping: the reader does not know which file it read, the user should be told.
+            throw new EifException(e.code(), eif + ": " + e.detail(), e);
         }
         getLog().info("describe-eif " + eif + ":");
         for (String line : description.json().split("\n", -1)) {
             getLog().info(line);
         }
         if (output != null) {
-            try {
-                description.writeJson(output.toPath());
-            } catch (IOException e) {
-                throw new MojoExecutionException("cannot write " + output + ": " + e.getMessage(), e);
-            }
+            description.writeJson(output.toPath());
             getLog().info("Description written to " + output);
         }
         if (failOnInvalid) {
             try {
                 description.image().requireIntact();
             } catch (EifException e) {
-                throw new MojoFailureException(eif + ": " + e.getMessage(), e);
+                throw new EifException(e.code(), eif + ": " + e.detail(), e);
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.attested.maven;
 
-import dev.attested.attestation.AttestationException;
 import dev.attested.attestation.AttestationVerifier;
 import dev.attested.attestation.NitroRoots;
 import dev.attested.kms.EvaluationScenarios;
@@ -15,9 +14,7 @@ import dev.attested.kms.LintFinding;
 import dev.attested.kms.MeasurementPin;
 import dev.attested.kms.PolicyTemplates;
 import dev.attested.pcr.PcrHistory;
-import dev.attested.pcr.PcrHistoryException;
 import dev.attested.pcr.PcrManifest;
-import dev.attested.pcr.PcrManifestException;
 import java.io.File;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -129,6 +126,10 @@ public class KmsPolicyMojo extends AbstractMojo {
 
     @Override
     public void execute() throws MojoFailureException {
+        MojoErrors.run(this::kmsPolicy);
+    }
+
+    private void kmsPolicy() throws Exception {
         if (skip) {
             getLog().info("kms-policy skipped");
             return;
@@ -173,9 +174,6 @@ public class KmsPolicyMojo extends AbstractMojo {
                     getLog().info(r.applied() ? "kms:PutKeyPolicy applied to " + keyId : "Dry run: pass -Dattestation.apply=true to apply.");
                 }
             }
-        } catch (KeyPolicyException | AttestationException | PcrManifestException | PcrHistoryException | IllegalStateException
-                | IllegalArgumentException | java.io.UncheckedIOException e) {
-            throw new MojoFailureException(e.getMessage(), e);
         }
     }
 
@@ -232,8 +230,8 @@ public class KmsPolicyMojo extends AbstractMojo {
         }
     }
 
-    private static MojoFailureException failure(KeyPolicyException.Code code, String message) {
-        return new MojoFailureException(code + ": " + message + " " + code.hint());
+    private static KeyPolicyException failure(KeyPolicyException.Code code, String message) {
+        return new KeyPolicyException(code, message);
     }
 
     private KeyPolicyLinter linter() {

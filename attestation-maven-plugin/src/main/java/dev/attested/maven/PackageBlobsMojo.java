@@ -1,16 +1,13 @@
 package dev.attested.maven;
 
+import dev.attested.OutputFiles;
 import dev.attested.enclave.BootBlobs;
-import dev.attested.enclave.BuildException;
 import dev.attested.eif.EifArchitecture;
-import dev.attested.eif.EifException;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import javax.inject.Inject;
 import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -58,25 +55,23 @@ public class PackageBlobsMojo extends AbstractMojo {
     }
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
+    public void execute() throws MojoFailureException {
+        MojoErrors.run(this::packageBlobs);
+    }
+
+    private void packageBlobs() throws Exception {
         if (skip) {
             getLog().info("package-blobs skipped");
             return;
         }
-        try {
-            BootBlobs blobs = BootBlobs.load(blobsDirectory.toPath(),
-                    arch == null || arch.isBlank() ? Optional.empty() : Optional.of(EifArchitecture.parse(arch)));
-            Path zip = outputFile.toPath();
-            blobs.writeZip(zip);
-            String cls = classifier == null || classifier.isBlank() ? blobs.arch().id() : classifier;
-            projectHelper.attachArtifact(project, "zip", cls, zip.toFile());
-            getLog().info("Boot blobs (" + blobs.arch().id() + ") packed into " + zip + ", attached as "
-                    + project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion() + ":" + cls);
-            blobs.sha256().forEach((name, sha) -> getLog().info("  " + sha + "  " + name));
-        } catch (BuildException | EifException e) {
-            throw new MojoFailureException(e.getMessage(), e);
-        } catch (IOException e) {
-            throw new MojoExecutionException("cannot write " + outputFile + ": " + e.getMessage(), e);
-        }
+        BootBlobs blobs = BootBlobs.load(blobsDirectory.toPath(),
+                arch == null || arch.isBlank() ? Optional.empty() : Optional.of(EifArchitecture.parse(arch)));
+        Path zip = outputFile.toPath();
+        OutputFiles.write(zip, blobs::writeZip);
+        String cls = classifier == null || classifier.isBlank() ? blobs.arch().id() : classifier;
+        projectHelper.attachArtifact(project, "zip", cls, zip.toFile());
+        getLog().info("Boot blobs (" + blobs.arch().id() + ") packed into " + zip + ", attached as "
+                + project.getGroupId() + ":" + project.getArtifactId() + ":" + project.getVersion() + ":" + cls);
+        blobs.sha256().forEach((name, sha) -> getLog().info("  " + sha + "  " + name));
     }
 }

@@ -3,6 +3,9 @@ package dev.attested.maven;
 import dev.attested.pcr.PcrHistoryException;
 import dev.attested.pcr.PcrManifestException;
 import dev.attested.release.Release;
+import dev.attested.pcr.PcrHistory;
+import dev.attested.pcr.PcrManifest;
+import dev.attested.release.BuildManifest;
 import dev.attested.release.ReleaseBundle;
 import dev.attested.release.ReleaseException;
 import dev.attested.release.WorkingTree;
@@ -12,7 +15,6 @@ import java.util.List;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -101,25 +103,25 @@ public class ReleaseMojo extends AbstractMojo {
     }
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
+    public void execute() throws MojoFailureException {
+        MojoErrors.run(this::release);
+    }
+
+    private void release() throws Exception {
         if (skip) {
             getLog().info("release skipped");
             return;
         }
-        try {
-            Release.PolicyChoice policy = kmsPolicy != null ? new Release.PolicyChoice.Named(kmsPolicy.toPath())
-                    : new Release.PolicyChoice.DefaultLocation(
-                            Path.of(project.getBuild().getDirectory(), "attestation", ReleaseBundle.POLICY_FILE));
-            Release.HistoryUpdate historyUpdate = environment == null || environment.isBlank() ? null
-                    : new Release.HistoryUpdate(environment, history.toPath(), retire);
-            ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
-            Release.Result result = Release.run(new Release.Request(manifest.toPath(), eif == null ? null : eif.toPath(),
-                    outputTimestamp, project.getBasedir().toPath(), allowDirty, inputs.buildInputs(), policy,
-                    releaseDirectory.toPath(), historyUpdate));
-            log(result);
-        } catch (PcrManifestException | ReleaseException | PcrHistoryException e) {
-            throw new MojoFailureException(e.getMessage(), e);
-        }
+        Release.PolicyChoice policy = kmsPolicy != null ? new Release.PolicyChoice.Named(kmsPolicy.toPath())
+                : new Release.PolicyChoice.DefaultLocation(
+                        Path.of(project.getBuild().getDirectory(), "attestation", ReleaseBundle.POLICY_FILE));
+        Release.HistoryUpdate historyUpdate = environment == null || environment.isBlank() ? null
+                : new Release.HistoryUpdate(environment, history.toPath(), retire);
+        ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
+        Release.Result result = Release.run(new Release.Request(manifest.toPath(), eif == null ? null : eif.toPath(),
+                outputTimestamp, project.getBasedir().toPath(), allowDirty, inputs.buildInputs(), policy,
+                releaseDirectory.toPath(), historyUpdate));
+        log(result);
     }
 
     private void log(Release.Result result) {

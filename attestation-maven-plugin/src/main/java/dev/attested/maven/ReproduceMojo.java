@@ -1,8 +1,11 @@
 package dev.attested.maven;
 
+import dev.attested.OutputFiles;
 import dev.attested.enclave.BuildException;
 import dev.attested.eif.EifException;
 import dev.attested.pcr.PcrManifestException;
+import dev.attested.pcr.PcrManifest;
+import dev.attested.release.BuildManifest;
 import dev.attested.release.ReleaseException;
 import dev.attested.release.ReproduceComparison;
 import dev.attested.release.Reproduction;
@@ -13,7 +16,6 @@ import java.util.List;
 import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -126,48 +128,48 @@ public class ReproduceMojo extends AbstractMojo {
     }
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
+    public void execute() throws MojoFailureException {
+        MojoErrors.run(this::reproduce);
+    }
+
+    private void reproduce() throws Exception {
         if (skip) {
             getLog().info("reproduce skipped");
             return;
         }
-        try {
-            // The published side is read and checked before the (long) rebuild.
-            Reproduction.Published published = Reproduction.Published.read(manifest.toPath(),
-                    buildManifest == null ? null : buildManifest.toPath());
-            List<String> extra = signingArguments(signingKey, signingCertificate);
-            if (arguments != null) {
-                extra.addAll(arguments);
-            }
-            ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
-            Path copy = workDirectory.toPath().resolve("src");
-            String module = inputs.modulePath();
-            List<String> command = ReproduceBuild.run(new ReproduceBuild.Request(inputs.rootDirectory(), copy,
-                    mavenExecutable, ReproduceBuild.arguments(session, published.manifest().outputTimestamp(), module, goals, blobs, extra), workDirectory.toPath().resolve("build.log"),
-                    timeoutMinutes));
-            getLog().info("Rebuilt with: " + String.join(" ", command));
-            Reproduction reproduction = Reproduction.compare(published, copy.resolve(module).resolve(rebuiltManifest),
-                    inputs.buildInputs(), project.getBasedir().toPath(), report.toPath());
-            ReproduceComparison result = reproduction.comparison();
-            for (String line : result.render().split("\n")) {
-                if (result.pcrsMatch()) {
-                    getLog().info(line);
-                } else {
-                    getLog().error(line);
-                }
-            }
-            getLog().info("Report: " + report);
-            if (signingKey != null && result.pcrsMatch()) {
-                if (result.eifIdentical()) {
-                    getLog().info("Signed with the release's key, the rebuilt EIF is byte-identical to the release.");
-                } else {
-                    getLog().warn("Signed with the given key, the rebuilt EIF still differs from the release in"
-                            + " unmeasured bytes (metadata or signature section): see the report.");
-                }
-            }
-            reproduction.requireReproduced();
-        } catch (PcrManifestException | ReleaseException | BuildException | EifException e) {
-            throw new MojoFailureException(e.getMessage(), e);
+        // The published side is read and checked before the (long) rebuild.
+        Reproduction.Published published = Reproduction.Published.read(manifest.toPath(),
+                buildManifest == null ? null : buildManifest.toPath());
+        List<String> extra = signingArguments(signingKey, signingCertificate);
+        if (arguments != null) {
+            extra.addAll(arguments);
         }
+        ReleaseInputs inputs = new ReleaseInputs(project, session, runtime, plugin.getVersion());
+        Path copy = workDirectory.toPath().resolve("src");
+        String module = inputs.modulePath();
+        List<String> command = ReproduceBuild.run(new ReproduceBuild.Request(inputs.rootDirectory(), copy,
+                mavenExecutable, ReproduceBuild.arguments(session, published.manifest().outputTimestamp(), module, goals, blobs, extra), workDirectory.toPath().resolve("build.log"),
+                timeoutMinutes));
+        getLog().info("Rebuilt with: " + String.join(" ", command));
+        Reproduction reproduction = Reproduction.compare(published, copy.resolve(module).resolve(rebuiltManifest),
+                inputs.buildInputs(), project.getBasedir().toPath(), report.toPath());
+        ReproduceComparison result = reproduction.comparison();
+        for (String line : result.render().split("\n")) {
+            if (result.pcrsMatch()) {
+                getLog().info(line);
+            } else {
+                getLog().error(line);
+            }
+        }
+        getLog().info("Report: " + report);
+        if (signingKey != null && result.pcrsMatch()) {
+            if (result.eifIdentical()) {
+                getLog().info("Signed with the release's key, the rebuilt EIF is byte-identical to the release.");
+            } else {
+                getLog().warn("Signed with the given key, the rebuilt EIF still differs from the release in"
+                        + " unmeasured bytes (metadata or signature section): see the report.");
+            }
+        }
+        reproduction.requireReproduced();
     }
 }

@@ -1,5 +1,8 @@
 package dev.attested.maven;
 
+import dev.attested.GeneralError;
+import dev.attested.GeneralException;
+import dev.attested.OutputFiles;
 import dev.attested.attestation.AttestationDocuments;
 import dev.attested.attestation.VerificationReport;
 import dev.attested.attestation.VerificationOptions;
@@ -7,15 +10,11 @@ import dev.attested.attestation.VerificationRequest;
 import dev.attested.pcr.PcrHistoryException;
 import dev.attested.pcr.PcrManifestException;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -124,13 +123,18 @@ public class VerifyMojo extends AbstractMojo {
     Clock clock = Clock.systemUTC();
 
     @Override
-    public void execute() throws MojoExecutionException, MojoFailureException {
+    public void execute() throws MojoFailureException {
+        MojoErrors.run(this::verify);
+    }
+
+    private void verify() throws Exception {
         if (skip) {
             getLog().info("attestation:verify skipped");
             return;
         }
         if (doc == null) {
-            throw new MojoExecutionException("Set -Ddoc=<file or directory> with the attestation document(s) to verify.");
+            throw new GeneralException(GeneralError.INVALID_ARGUMENT,
+                    "Set -Ddoc=<file or directory> with the attestation document(s) to verify.");
         }
         RenamedProperties.warn(session == null ? null : session.getUserProperties(), getLog(), "verify", RenamedProperties.VERIFY);
         // Without a project, ${project.build.directory} stays unresolved: fall back to ./target.
@@ -152,9 +156,11 @@ public class VerifyMojo extends AbstractMojo {
                     .time(VerificationOptions.time(at)).maxAge(VerificationOptions.duration("maxAge", maxAge))
                     .allowDebugMode(allowDebugMode).clock(clock).build();
             files = AttestationDocuments.list(doc.toPath());
-        } catch (IllegalArgumentException | PcrManifestException | PcrHistoryException | UncheckedIOException e) {
-            throw new MojoExecutionException(e.getMessage() + (e instanceof PcrManifestException m
-                    && m.code() == PcrManifestException.Code.MANIFEST_NOT_FOUND && manifest == null ? MAVEN_IMAGE_OPTIONS : ""), e);
+        } catch (PcrManifestException e) {
+            if (e.code() == PcrManifestException.Code.MANIFEST_NOT_FOUND && manifest == null) {
+                throw new PcrManifestException(e.code(), e.detail() + "." + MAVEN_IMAGE_OPTIONS, e);
+            }
+            throw e;
         }
         request.warnings().forEach(getLog()::warn);
         if (!request.expectations().anyImage()) {
@@ -165,14 +171,12 @@ public class VerifyMojo extends AbstractMojo {
             getLog().info(line);
         }
         Path reportPath = report.toPath();
-        try {
-            result.write(reportPath);
-        } catch (IOException e) {
-            throw new MojoExecutionException("Cannot write the report " + reportPath + ": " + e.getMessage(), e);
-        }
+        result.write(reportPath);
         getLog().info("Report: " + reportPath);
         if (!result.allOk()) {
             StringBuilder sb = new StringBuilder();
+            result.results().stream().filter(r -> r.verdict() == VerificationReport.Verdict.REJECTED && r.code() != null)
+                    .findFirst().ifPresent(r -> sb.append(r.code()).append(": "));
             sb.append(result.rejectedCount()).append(" of ").append(result.results().size())
                     .append(" attestation document(s) rejected");
             for (VerificationReport.Result r : result.results()) {

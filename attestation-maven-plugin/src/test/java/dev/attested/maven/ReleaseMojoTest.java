@@ -178,8 +178,8 @@ class ReleaseMojoTest {
         ReleaseMojo m = mojo();
         m.outputTimestamp = null;
         MojoFailureException e = refusedAfterARelease("RELEASE_NO_TIMESTAMP", m);
-        assertTrue(e.getMessage().contains(
-                "<project.build.outputTimestamp>2026-01-01T00:00:00Z</project.build.outputTimestamp>"), e.getMessage());
+        assertTrue(e.getMessage().contains("Set a fixed output timestamp (<project.build.outputTimestamp> in the POM's"
+                + " <properties>), e.g. 2026-01-01T00:00:00Z"), e.getMessage());
     }
 
     @Test

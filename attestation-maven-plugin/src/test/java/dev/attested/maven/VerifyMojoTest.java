@@ -21,7 +21,6 @@ import dev.attested.pcr.PcrHistory;
 import dev.attested.pcr.PcrManifest;
 import dev.attested.testkit.SimulatedNitroPki;
 import org.apache.maven.plugin.logging.SystemStreamLog;
-import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,7 +114,7 @@ class VerifyMojoTest {
         VerifyMojo m = anyImage(docs);
         m.allowDebugMode = true;
         MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
-        assertTrue(e.getMessage().startsWith("4 of 4"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("CERT_NOT_VALID_AT_TIME: 4 of 4"), e.getMessage());
         for (JsonNode res : report().get("results")) {
             assertEquals("CERT_NOT_VALID_AT_TIME", res.get("code").asText());
         }
@@ -205,9 +204,12 @@ class VerifyMojoTest {
     void badOptionsAreConfigurationErrors() {
         VerifyMojo m = anyImage(docs);
         m.at = "yesterday";
-        assertThrows(MojoExecutionException.class, m::execute);
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("INVALID_ARGUMENT: ") && e.getMessage().contains("yesterday"), e.getMessage());
         VerifyMojo missing = anyImage(tmp.resolve("nope.b64"));
-        assertThrows(MojoExecutionException.class, missing::execute);
+        MojoFailureException f = assertThrows(MojoFailureException.class, missing::execute);
+        assertTrue(f.getMessage().startsWith("INVALID_ARGUMENT: no attestation document at ")
+                && f.getMessage().contains("nope.b64"), f.getMessage());
     }
 
     @Test
@@ -247,7 +249,7 @@ class VerifyMojoTest {
         VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
         m.at = "document";
         m.manifest = tmp.resolve("target/attestation/pcr-manifset.json").toFile(); // mistyped
-        MojoExecutionException e = assertThrows(MojoExecutionException.class, m::execute);
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
         assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND: no PCR manifest at"), e.getMessage());
         assertFalse(Files.exists(report), "nothing was verified, so no report");
     }
@@ -256,8 +258,8 @@ class VerifyMojoTest {
     void withoutTheDefaultManifestTheGoalRefusesUnlessAnyImage() throws Exception {
         VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
         m.at = "document";
-        MojoExecutionException e = assertThrows(MojoExecutionException.class, m::execute);
-        assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND") && e.getMessage().contains("set anyImage") && e.getMessage().contains("-Dattestation.anyImage=true"),
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("MANIFEST_NOT_FOUND") && e.getMessage().contains("attestation.anyImage=true"),
                 e.getMessage());
         assertFalse(Files.exists(report));
         VerifyMojo any = anyImage(docs.resolve(FIXTURES[1]));
@@ -273,7 +275,7 @@ class VerifyMojoTest {
     void anEnvironmentWithoutItsHistoryFailsWithHistoryNotFound() {
         VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
         m.environment = "prod";
-        MojoExecutionException e = assertThrows(MojoExecutionException.class, m::execute);
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
         assertTrue(e.getMessage().startsWith("HISTORY_NOT_FOUND"), e.getMessage());
     }
 
@@ -281,7 +283,8 @@ class VerifyMojoTest {
     void anyImageWithNamedPcrsIsAConfigurationError() {
         VerifyMojo m = anyImage(docs.resolve(FIXTURES[1]));
         m.pcrs = "0:" + EVERVAULT_PCR0;
-        assertThrows(MojoExecutionException.class, m::execute);
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("INVALID_ARGUMENT: "), e.getMessage());
     }
 
     @Test

@@ -202,6 +202,7 @@ class KmsRecipientDecryptTest {
         }
         assertEquals(1, status);
         String printed = err.toString(StandardCharsets.UTF_8).strip();
-        assertEquals("kms-decrypt: UNEXPECTED_STRUCTURE: EnvelopedData version of 201 bits, KMS sends 2", printed);
+        assertEquals("kms-decrypt: UNEXPECTED_STRUCTURE: EnvelopedData version of 201 bits, KMS sends 2. "
+                + RecipientCms.Code.UNEXPECTED_STRUCTURE.hint(), printed);
     }
 }

@@ -41,9 +41,9 @@ public final class RootfsFlattener implements Closeable {
     static final long TEXT_BYTES_PER_ENTRY = 128;
     private static final byte[] WHITEOUT = ".wh.".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OPAQUE = ".wh..wh..opq".getBytes(StandardCharsets.US_ASCII);
-    private static final String RAISE_BYTES = "raise maxImageBytes (-Dattestation.maxImageBytes=) only if the image "
+    private static final String RAISE_BYTES = "raise {maxImageBytes} only if the image "
             + "is trusted and really this large";
-    private static final String RAISE_ENTRIES = "raise maxImageEntries (-Dattestation.maxImageEntries=) only if the "
+    private static final String RAISE_ENTRIES = "raise {maxImageEntries} only if the "
             + "image is trusted and really this large";
 
     private final ImageLimits limits;
