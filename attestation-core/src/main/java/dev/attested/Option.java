@@ -59,7 +59,9 @@ public enum Option {
     /** The trusted root certificate(s). */
     TRUST_ANCHOR("trustAnchor"),
     /** The EIF file to read. */
-    EIF("eif");
+    EIF("eif"),
+    /** The published build manifest a reproduction compares with. */
+    BUILD_MANIFEST("buildManifest");
 
     private final String key;
 

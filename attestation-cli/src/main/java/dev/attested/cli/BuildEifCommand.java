@@ -90,6 +90,9 @@ final class BuildEifCommand implements Callable<Integer> {
         String time = timestamp != null ? timestamp : System.getenv("SOURCE_DATE_EPOCH");
         Files.createDirectories(output);
         Path work = Files.createTempDirectory(output, ".attested-work-");
+        // The build's own scratch directory (bootstrap ramdisk, spools): removed unless it was there before.
+        Path buildWork = output.resolve("work");
+        boolean keepBuildWork = Files.exists(buildWork);
         try {
             Optional<EifArchitecture> a = arch == null ? Optional.empty() : Optional.of(EifArchitecture.parse(arch));
             BootBlobs bootBlobs;
@@ -122,6 +125,9 @@ final class BuildEifCommand implements Callable<Integer> {
             return Attested.OK;
         } finally {
             delete(work);
+            if (!keepBuildWork && Files.exists(buildWork)) {
+                delete(buildWork);
+            }
         }
     }
 

@@ -52,7 +52,7 @@ public final class ReleaseException extends AttestedException {
         /** A build manifest is missing a required field or is not JSON. */
         BUILD_MANIFEST_MALFORMED("Use build-manifest.json from the release bundle unchanged."),
         /** A build manifest named explicitly does not exist. */
-        BUILD_MANIFEST_NOT_FOUND("Check the path of the published build manifest (-Dattestation.buildManifest), or leave it "
+        BUILD_MANIFEST_NOT_FOUND("Check the path of the published build manifest ({buildManifest}), or leave it "
                 + "unset to use build-manifest.json next to the PCR manifest."),
         /** The rebuild itself failed (forked Maven exited non-zero, or wrote no manifest). */
         REPRODUCE_BUILD_FAILED("Fix what the build log named above shows, or pass the blobs and arguments the release was built "

@@ -143,7 +143,7 @@ class ReleaseTest {
         Release.Request r = request();
         RuntimeException e = refusedAfterARelease("RELEASE_NO_TIMESTAMP",
                 with(r, " ", false, r.policy(), r.outputDirectory()));
-        assertTrue(e.getMessage().contains("<project.build.outputTimestamp>"), e.getMessage());
+        assertTrue(e.getMessage().contains("Set a fixed output timestamp (outputTimestamp)"), e.getMessage());
     }
 
     @Test

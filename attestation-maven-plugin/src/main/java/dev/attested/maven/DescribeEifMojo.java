@@ -51,7 +51,7 @@ public class DescribeEifMojo extends AbstractMojo {
         }
         if (eif == null || !eif.isFile()) {
             throw new EifException(EifException.Code.EIF_IO, "no EIF " + (eif == null ? "given" : "at " + eif)
-                    + "; name the file with {eif}");
+                    + "; name the file with {eif}=path/to/image.eif");
         }
         EifInspection description;
         try {

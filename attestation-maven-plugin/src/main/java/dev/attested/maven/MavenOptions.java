@@ -38,6 +38,7 @@ final class MavenOptions {
             case MAX_AGE -> "attestation.maxAge";
             case TRUST_ANCHOR -> "attestation.trustAnchor";
             case EIF -> "attestation.eif";
+            case BUILD_MANIFEST -> "attestation.buildManifest";
         };
     }
 

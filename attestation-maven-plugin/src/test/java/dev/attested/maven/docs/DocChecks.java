@@ -25,7 +25,7 @@ final class DocChecks {
     private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:.*");
     private static final Pattern JAVA_NAME = Pattern.compile("(?<![\\w./-])dev\\.attested(?:\\.[A-Za-z_$][\\w$]*)+(?![\\w$-])");
     private static final Pattern MODULE_NAME = Pattern.compile(
-            "(?<![\\w/.-])attestation-(?:maven-plugin|[a-z]+)(?![\\w-]|\\.md|\\.[a-z])");
+            "(?<![\\w/.#-])attestation-(?:maven-plugin|[a-z]+)(?![\\w-]|\\.md|\\.[a-z])");
     private static final Pattern POM_MODULE = Pattern.compile("<module>\\s*([^<\\s]+)\\s*</module>");
 
     private DocChecks() {
