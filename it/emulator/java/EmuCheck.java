@@ -2,8 +2,8 @@ import dev.attested.attestation.AttestationException;
 import dev.attested.attestation.AttestationVerifier;
 import dev.attested.attestation.Expectations;
 import dev.attested.attestation.UnverifiedDocument;
-import dev.attested.internal.cbor.CborReader;
-import dev.attested.internal.cbor.CborValue;
+import dev.attested.nsm.NsmCodec;
+import dev.attested.nsm.NsmResponse;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrManifest;
 import java.io.DataInputStream;
@@ -98,7 +98,7 @@ public final class EmuCheck {
             attestResponse = r[0];
             describeResponse = r[1];
         }
-        byte[] document = sample ? attestResponse : field(CborReader.decode(attestResponse), "Attestation", "document");
+        byte[] document = sample ? attestResponse : response(attestResponse, NsmResponse.Attestation.class).document();
         UnverifiedDocument doc = UnverifiedDocument.parse(document);
         System.out.println("document: " + document.length + " bytes, module_id " + doc.moduleId() + ", alg "
                 + doc.algorithm());
@@ -129,15 +129,10 @@ public final class EmuCheck {
             check("public_key bound (the enclave's ephemeral key)", doc.publicKey().isPresent(), "null");
             return finish(document);
         }
-        CborValue.MapValue describe = map(CborReader.decode(describeResponse), "DescribeNSM");
-        List<Long> locked = new ArrayList<>();
-        if (describe.get("locked_pcrs") instanceof CborValue.Array a) {
-            a.items().forEach(x -> locked.add(x instanceof CborValue.UnsignedInt u && u.isAtMost(31) ? u.value() : -1L));
-        }
-        check("DescribeNSM locked_pcrs = 0..15", locked.equals(range16().stream().map(Integer::longValue).toList()),
-                locked.toString());
-        check("DescribeNSM digest = SHA384", new CborValue.Text("SHA384").equals(describe.get("digest")),
-                String.valueOf(describe.get("digest")));
+        NsmResponse.DescribeNsm describe = response(describeResponse, NsmResponse.DescribeNsm.class);
+        check("DescribeNSM locked_pcrs = 0..15", new ArrayList<>(describe.lockedPcrs()).equals(range16()),
+                describe.lockedPcrs().toString());
+        check("DescribeNSM digest = SHA384", "SHA384".equals(describe.digest()), String.valueOf(describe.digest()));
         return finish(document);
     }
 
@@ -241,18 +236,15 @@ public final class EmuCheck {
         return in.readNBytes(n);
     }
 
-    private static CborValue.MapValue map(CborValue response, String key) {
-        if (response instanceof CborValue.MapValue m && m.get(key) instanceof CborValue.MapValue inner) {
-            return inner;
+    /** The device's answer decoded as the NSM client decodes it (NsmCodec), which must be of type {@code want}. */
+    private static <R extends NsmResponse> R response(byte[] bytes, Class<R> want) {
+        NsmResponse r;
+        try {
+            r = NsmCodec.decodeResponse(bytes);
+        } catch (RuntimeException e) {
+            return fail("not an NSM response: " + e.getMessage());
         }
-        return fail("expected an NSM response {\"" + key + "\": {...}}, found " + response);
-    }
-
-    private static byte[] field(CborValue response, String key, String field) {
-        if (map(response, key).get(field) instanceof CborValue.Bytes b) {
-            return b.bytes();
-        }
-        return fail("expected " + key + "." + field + " as bytes in " + response);
+        return want.isInstance(r) ? want.cast(r) : fail("expected an NSM " + want.getSimpleName() + " response, found " + r);
     }
 
     private static <T> T fail(String message) {

@@ -5,7 +5,7 @@ import dev.attested.eif.EifException;
 import dev.attested.enclave.BuildException;
 import dev.attested.internal.cbor.CborException;
 import dev.attested.internal.cose.CoseException;
-import dev.attested.internal.ramdisk.RamdiskException;
+import dev.attested.enclave.RamdiskException;
 import dev.attested.kms.KeyPolicyException;
 import dev.attested.kms.RecipientCms;
 import dev.attested.nsm.NsmException;

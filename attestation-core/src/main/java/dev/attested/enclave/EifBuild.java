@@ -6,7 +6,7 @@ import dev.attested.eif.EifWriter;
 import dev.attested.internal.io.AtomicFiles;
 import dev.attested.internal.ramdisk.BootstrapRamdisk;
 import dev.attested.internal.ramdisk.CustomerRamdisk;
-import dev.attested.internal.ramdisk.ImageConfig;
+import dev.attested.enclave.ImageConfig;
 import dev.attested.internal.ramdisk.ImageLimits;
 import dev.attested.pcr.Pcr;
 import dev.attested.pcr.PcrManifest;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.attested.internal.io.FileDigest;
 import dev.attested.pcr.PcrManifest;
 import dev.attested.internal.ramdisk.ImageArchive;
-import dev.attested.internal.ramdisk.RamdiskException;
+import dev.attested.enclave.RamdiskException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.attested.pcr.PcrManifest;
-import dev.attested.internal.ramdisk.RamdiskException;
+import dev.attested.enclave.RamdiskException;
 import dev.attested.internal.ramdisk.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.attested.internal.ramdisk;
 
+import dev.attested.enclave.RamdiskException;
+
 /**
  * One entry of a newc cpio archive, as linuxkit's writer takes it. Inode and device numbers are not part of the
  * header: the writer assigns them (inodes from 721, device 3/1) so that they never come from the host.

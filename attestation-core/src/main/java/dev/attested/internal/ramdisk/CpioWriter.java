@@ -1,5 +1,6 @@
 package dev.attested.internal.ramdisk;
 
+import dev.attested.enclave.RamdiskException;
 import dev.attested.internal.io.Crc32s;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;

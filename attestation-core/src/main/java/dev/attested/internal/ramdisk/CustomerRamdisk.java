@@ -1,5 +1,7 @@
 package dev.attested.internal.ramdisk;
 
+import dev.attested.enclave.RamdiskException;
+import dev.attested.enclave.ImageConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,5 +1,7 @@
 package dev.attested.internal.ramdisk;
 
+import dev.attested.enclave.RamdiskException;
+import dev.attested.enclave.ImageConfig;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;

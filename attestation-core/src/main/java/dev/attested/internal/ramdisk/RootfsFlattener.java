@@ -1,5 +1,6 @@
 package dev.attested.internal.ramdisk;
 
+import dev.attested.enclave.RamdiskException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;

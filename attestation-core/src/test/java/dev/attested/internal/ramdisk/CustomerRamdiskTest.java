@@ -1,5 +1,7 @@
 package dev.attested.internal.ramdisk;
 
+import dev.attested.enclave.RamdiskException;
+import dev.attested.enclave.ImageConfig;
 import static dev.attested.internal.ramdisk.CpioEntries.find;
 import static dev.attested.internal.ramdisk.CpioEntries.names;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,5 +1,6 @@
 package dev.attested.internal.ramdisk;
 
+import dev.attested.enclave.RamdiskException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 

@@ -1,5 +1,6 @@
 package dev.attested.internal.ramdisk;
 
+import dev.attested.enclave.RamdiskException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;

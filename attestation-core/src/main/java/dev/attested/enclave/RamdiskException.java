@@ -1,4 +1,4 @@
-package dev.attested.internal.ramdisk;
+package dev.attested.enclave;
 
 import dev.attested.AttestedException;
 import dev.attested.ErrorCode;

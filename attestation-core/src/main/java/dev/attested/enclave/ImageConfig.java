@@ -1,4 +1,4 @@
-package dev.attested.internal.ramdisk;
+package dev.attested.enclave;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
