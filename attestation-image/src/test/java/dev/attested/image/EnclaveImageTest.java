@@ -1,5 +1,7 @@
 package dev.attested.image;
 
+import dev.attested.testsupport.TestJars;
+import dev.attested.testsupport.DockerSaveTarball;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

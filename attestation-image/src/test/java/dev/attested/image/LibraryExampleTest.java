@@ -1,5 +1,8 @@
 package dev.attested.image;
 
+import dev.attested.testsupport.TestJars;
+import dev.attested.testsupport.DockerSaveTarball;
+import dev.attested.testsupport.FakeBlobs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.attested.image;
+package dev.attested.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,10 +12,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Writes a minimal {@code docker save} tarball (one uncompressed layer) for tests. */
-final class DockerSaveTarball {
+public final class DockerSaveTarball {
     private DockerSaveTarball() {}
 
-    static Path withOneFile(Path file, String name, String content) throws Exception {
+    public static Path withOneFile(Path file, String name, String content) throws Exception {
         ByteArrayOutputStream layer = new ByteArrayOutputStream();
         try (TarArchiveOutputStream t = new TarArchiveOutputStream(layer)) {
             String dir = name.substring(0, name.lastIndexOf('/') + 1);

@@ -1,4 +1,4 @@
-package dev.attested.enclave;
+package dev.attested.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

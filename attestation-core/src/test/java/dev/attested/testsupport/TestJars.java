@@ -1,4 +1,4 @@
-package dev.attested.image;
+package dev.attested.testsupport;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +11,12 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
  * Writes small real jars whose entries carry given Unix permissions (as Maven's jar plugin records them) and,
  * like many jars on Maven Central, extended-timestamp extra fields beside their DOS times.
  */
-final class TestJars {
+public final class TestJars {
     private static final FileTime TIME = FileTime.fromMillis(1767225600000L);
 
     private TestJars() {}
 
-    static Path write(Path file, int dirMode, int fileMode, String className) throws IOException {
+    public static Path write(Path file, int dirMode, int fileMode, String className) throws IOException {
         try (ZipArchiveOutputStream z = new ZipArchiveOutputStream(file.toFile())) {
             ZipArchiveEntry dir = new ZipArchiveEntry("com/example/");
             dir.setUnixMode(040000 | dirMode);
