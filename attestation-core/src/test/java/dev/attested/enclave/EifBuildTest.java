@@ -1,6 +1,6 @@
 package dev.attested.enclave;
 
-import dev.attested.testsupport.FakeBlobs;
+import dev.attested.testkit.FakeBlobs;
 import dev.attested.eif.EifArchitecture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

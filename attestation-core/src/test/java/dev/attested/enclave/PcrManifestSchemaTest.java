@@ -1,6 +1,6 @@
 package dev.attested.enclave;
 
-import dev.attested.testsupport.FakeBlobs;
+import dev.attested.testkit.FakeBlobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

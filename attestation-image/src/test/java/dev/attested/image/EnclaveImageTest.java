@@ -1,7 +1,7 @@
 package dev.attested.image;
 
-import dev.attested.testsupport.TestJars;
-import dev.attested.testsupport.DockerSaveTarball;
+import dev.attested.testkit.TestJars;
+import dev.attested.testkit.DockerSaveTarball;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

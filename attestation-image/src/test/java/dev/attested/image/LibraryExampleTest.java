@@ -1,8 +1,8 @@
 package dev.attested.image;
 
-import dev.attested.testsupport.TestJars;
-import dev.attested.testsupport.DockerSaveTarball;
-import dev.attested.testsupport.FakeBlobs;
+import dev.attested.testkit.TestJars;
+import dev.attested.testkit.DockerSaveTarball;
+import dev.attested.testkit.FakeBlobs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,7 +1,7 @@
 package dev.attested.maven;
 
-import dev.attested.testsupport.TestJars;
-import dev.attested.testsupport.DockerSaveTarball;
+import dev.attested.testkit.TestJars;
+import dev.attested.testkit.DockerSaveTarball;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.attested.testsupport;
+package dev.attested.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
