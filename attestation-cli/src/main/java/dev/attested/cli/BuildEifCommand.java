@@ -89,10 +89,10 @@ final class BuildEifCommand implements Callable<Integer> {
         }
         String time = timestamp != null ? timestamp : System.getenv("SOURCE_DATE_EPOCH");
         Files.createDirectories(output);
-        Path work = Files.createTempDirectory(output, ".attested-work-");
-        // The build's own scratch directory (bootstrap ramdisk, spools): removed unless it was there before.
-        Path buildWork = output.resolve("work");
-        boolean keepBuildWork = Files.exists(buildWork);
+        // The build's scratch directory (unpacked blobs, bootstrap ramdisk, spools), as the goal's: removed
+        // afterwards unless it was there before.
+        Path work = output.resolve("work");
+        boolean keepWork = Files.exists(work);
         try {
             Optional<EifArchitecture> a = arch == null ? Optional.empty() : Optional.of(EifArchitecture.parse(arch));
             BootBlobs bootBlobs;
@@ -124,9 +124,8 @@ final class BuildEifCommand implements Callable<Integer> {
             out.flush();
             return Attested.OK;
         } finally {
-            delete(work);
-            if (!keepBuildWork && Files.exists(buildWork)) {
-                delete(buildWork);
+            if (!keepWork && Files.exists(work)) {
+                delete(work);
             }
         }
     }
