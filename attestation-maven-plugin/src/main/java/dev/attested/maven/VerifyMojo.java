@@ -141,6 +141,13 @@ public class VerifyMojo extends AbstractMojo {
         File defaultManifest = new File(orDefault(buildDirectory, "target"), "attestation/pcr-manifest.json");
         File report = orDefault(verifyReport, "target/attestation/verify-report.json");
         File historyFile = orDefault(history, "pcr-history.json");
+        File defaultHistory = orDefault(null, "pcr-history.json");
+        if (!historyFile.getAbsoluteFile().toPath().normalize().equals(defaultHistory.getAbsoluteFile().toPath().normalize())
+                && !historyFile.exists()) {
+            // A history named by the user must exist, used (environment) or not: a mistyped path is never ignored.
+            throw new PcrHistoryException(PcrHistoryException.Code.HISTORY_NOT_FOUND, "no PCR history at " + historyFile
+                    + ", which {history} names. Name an existing pcr-history.json, or leave {history} unset.");
+        }
         VerificationRequest request;
         List<Path> files;
         try {

@@ -280,6 +280,29 @@ class VerifyMojoTest {
     }
 
     @Test
+    void aNamedHistoryThatDoesNotExistFailsWithHistoryNotFoundEvenWithoutAnEnvironment() {
+        // The image is named (pcrs), so the history is not needed; a mistyped path is refused all the same.
+        VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
+        m.at = "document";
+        m.pcrs = "0:" + EVERVAULT_PCR0;
+        m.history = tmp.resolve("pcr-histroy.json").toFile();
+        MojoFailureException e = assertThrows(MojoFailureException.class, m::execute);
+        assertTrue(e.getMessage().startsWith("HISTORY_NOT_FOUND: no PCR history at ")
+                && e.getMessage().contains("pcr-histroy.json") && e.getMessage().contains("-Dattestation.history"),
+                e.getMessage());
+        assertFalse(Files.exists(report), "nothing was verified, so no report");
+    }
+
+    @Test
+    void theDefaultHistoryMayBeAbsentWhenNoEnvironmentNeedsIt() throws Exception {
+        VerifyMojo m = mojo(docs.resolve(FIXTURES[1]));
+        m.at = "document";
+        m.pcrs = "0:" + EVERVAULT_PCR0;
+        m.execute();
+        assertEquals("ok", report().get("results").get(0).get("verdict").asText());
+    }
+
+    @Test
     void anyImageWithNamedPcrsIsAConfigurationError() {
         VerifyMojo m = anyImage(docs.resolve(FIXTURES[1]));
         m.pcrs = "0:" + EVERVAULT_PCR0;
