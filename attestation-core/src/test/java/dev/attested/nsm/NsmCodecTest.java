@@ -130,6 +130,50 @@ class NsmCodecTest {
         assertEquals(256, ((NsmResponse.GetRandom) NsmCodec.decodeResponse(bytes)).random().length);
     }
 
+    /** Issue 13: a 16-bit field holding 2^16, 2^63 or 2^64-1 is refused, never narrowed (2^63 would become 0). */
+    @Test
+    void sixteenBitFieldsCompareTheWholeUnsignedValue() {
+        for (String big : List.of("1a00010000", "1b8000000000000000", "1bffffffffffffffff")) {
+            // {"DescribePCR": {"index": big}}
+            NsmCodec.NsmDeviceError e = assertThrows(NsmCodec.NsmDeviceError.class, () -> NsmCodec.decodeRequest(
+                    HEX.parseHex("a16b4465736372696265504352a165696e646578" + big)));
+            assertEquals(NsmErrorCode.INVALID_ARGUMENT, e.code(), e.getMessage());
+            for (String field : List.of("version_major", "max_pcrs", "locked_pcrs")) {
+                NsmException r = assertThrows(NsmException.class, () -> NsmCodec.decodeResponse(describeNsm(field, big)));
+                assertEquals(NsmException.Code.MALFORMED_RESPONSE, r.code(), field + " " + big);
+            }
+        }
+        assertEquals(new NsmRequest.DescribePcr(0xFFFF),
+                NsmCodec.decodeRequest(HEX.parseHex("a16b4465736372696265504352a165696e64657819ffff")));
+        NsmResponse.DescribeNsm ok = (NsmResponse.DescribeNsm) NsmCodec.decodeResponse(describeNsm("locked_pcrs", "19ffff"));
+        assertEquals(new TreeSet<>(List.of(0xFFFF)), ok.lockedPcrs());
+    }
+
+    /** A DescribeNSM response whose {@code field} (for locked_pcrs: its one element) is the CBOR item {@code itemHex}. */
+    private static byte[] describeNsm(String field, String itemHex) {
+        java.util.function.Function<String, byte[]> value = f -> f.equals(field)
+                ? HEX.parseHex(f.equals("locked_pcrs") ? "81" + itemHex : itemHex) : null;
+        dev.attested.internal.cbor.CborWriter w = new dev.attested.internal.cbor.CborWriter().startMap(1).text("DescribeNSM")
+                .startMap(7);
+        for (String f : List.of("version_major", "version_minor", "version_patch", "max_pcrs")) {
+            w.text(f);
+            byte[] v = value.apply(f);
+            if (v != null) {
+                w.raw(v);
+            } else {
+                w.integer(f.equals("max_pcrs") ? 32 : 1);
+            }
+        }
+        w.text("module_id").text("i-0123456789abcdef0-enc0123456789abcdef").text("locked_pcrs");
+        byte[] locked = value.apply("locked_pcrs");
+        if (locked != null) {
+            w.raw(locked);
+        } else {
+            w.startArray(0);
+        }
+        return w.text("digest").text("SHA384").toByteArray();
+    }
+
     @Test
     void rejectsTrailingBytes() {
         NsmException e = assertThrows(NsmException.class, () -> NsmCodec.decodeResponse(HEX.parseHex("674c6f636b50435200")));
