@@ -1,9 +1,7 @@
 package dev.attested.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,16 +31,20 @@ public final class Attested implements Runnable {
      * builds only the command it names: picocli reads every option of every command it adds by reflection, which
      * is most of the start-up time of a short command such as {@code verify} of a few documents.
      */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    private static final List<String> COMMANDS = List.of("verify", "describe-eif", "build-eif", "kms-policy", "pcr", "nsm",
+            "generate-completion");
 
-    static {
-        COMMANDS.put("verify", VerifyCommand::new);
-        COMMANDS.put("describe-eif", DescribeEifCommand::new);
-        COMMANDS.put("build-eif", BuildEifCommand::new);
-        COMMANDS.put("kms-policy", KmsPolicyCommand::new);
-        COMMANDS.put("pcr", PcrCommand::new);
-        COMMANDS.put("nsm", NsmCommand::new);
-        COMMANDS.put("generate-completion", AutoComplete.GenerateCompletion::new);
+    private static Object command(String name) {
+        return switch (name) {
+            case "verify" -> new VerifyCommand();
+            case "describe-eif" -> new DescribeEifCommand();
+            case "build-eif" -> new BuildEifCommand();
+            case "kms-policy" -> new KmsPolicyCommand();
+            case "pcr" -> new PcrCommand();
+            case "nsm" -> new NsmCommand();
+            case "generate-completion" -> new AutoComplete.GenerateCompletion();
+            default -> throw new IllegalArgumentException(name);
+        };
     }
 
     @CommandLine.Spec
@@ -75,26 +77,28 @@ public final class Attested implements Runnable {
 
     /**
      * The tree for a command line whose first argument is {@code first}: only that command when it names one
-     * (its help, errors and behaviour are the same as in the whole tree), the whole tree otherwise (top-level
-     * help, completion, a misspelt command that picocli suggests a correction for).
+     * (its help, errors and behaviour are the same as in the whole tree), no command for {@code --version}, the
+     * whole tree otherwise (top-level help, completion, a misspelt command that picocli suggests a correction for).
      */
     static CommandLine commandLine(String first) {
         CommandLine cl = new CommandLine(new Attested());
-        boolean one = first != null && COMMANDS.containsKey(first) && !first.equals("generate-completion");
-        COMMANDS.forEach((name, command) -> {
-            if (!one || name.equals(first)) {
-                cl.addSubcommand(name, command.get());
+        boolean one = first != null && COMMANDS.contains(first) && !first.equals("generate-completion");
+        boolean none = "--version".equals(first) || "-V".equals(first);
+        for (String name : COMMANDS) {
+            if (!none && (!one || name.equals(first))) {
+                cl.addSubcommand(name, command(name));
             }
-        });
+        }
         cl.setExitCodeExceptionMapper(Errors::exitCode);
         cl.setExecutionExceptionHandler((e, line, parsed) -> Errors.report(e, line.getErr()));
         cl.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("attested: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
         });
-        if (!one) {
+        if (!one && !none) {
             cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         }
         return cl;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import picocli.AutoComplete;
 
 /** Writes the bash and zsh completion script of the whole command tree to the file named (run at package time). */
-final class CompletionScript {
+public final class CompletionScript {
     private CompletionScript() {}
 
     public static void main(String[] args) throws IOException {
