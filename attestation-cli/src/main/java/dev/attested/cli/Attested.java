@@ -1,6 +1,7 @@
 package dev.attested.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,8 +14,6 @@ import picocli.CommandLine.Command;
 @Command(name = "attested", mixinStandardHelpOptions = true, versionProvider = Attested.Version.class,
         description = "Attested releases for AWS Nitro Enclaves: verify attestation documents, describe and build "
                 + "EIFs, compute PCRs, generate and lint KMS key policies, talk to /dev/nsm.",
-        subcommands = {VerifyCommand.class, DescribeEifCommand.class, BuildEifCommand.class, KmsPolicyCommand.class,
-                PcrCommand.class, NsmCommand.class, AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success (verify: every document verified)",
                 "1:rejected: a document, a check or the input was refused (the error code says why)",
@@ -26,6 +25,27 @@ public final class Attested implements Runnable {
     public static final int REJECTED = 1;
     /** Exit status of a usage or I/O error. */
     public static final int USAGE = 2;
+
+    /**
+     * The commands, in help order. They are added to the tree here rather than in the annotation so that a run
+     * builds only the command it names: picocli reads every option of every command it adds by reflection, which
+     * is most of the start-up time of a short command such as {@code verify} of a few documents.
+     */
+    private static final List<String> COMMANDS = List.of("verify", "describe-eif", "build-eif", "kms-policy", "pcr", "nsm",
+            "generate-completion");
+
+    private static Object command(String name) {
+        return switch (name) {
+            case "verify" -> new VerifyCommand();
+            case "describe-eif" -> new DescribeEifCommand();
+            case "build-eif" -> new BuildEifCommand();
+            case "kms-policy" -> new KmsPolicyCommand();
+            case "pcr" -> new PcrCommand();
+            case "nsm" -> new NsmCommand();
+            case "generate-completion" -> new AutoComplete.GenerateCompletion();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -41,7 +61,7 @@ public final class Attested implements Runnable {
 
     /** Runs one command line; returns the exit status. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args.length > 0 ? args[0] : null);
         cl.setOut(out);
         cl.setErr(err);
         int status = cl.execute(args);
@@ -50,18 +70,37 @@ public final class Attested implements Runnable {
         return status;
     }
 
-    /** The command tree with the exit-status and error mapping. */
+    /** The whole command tree with the exit-status and error mapping (help, completion). */
     public static CommandLine commandLine() {
+        return commandLine(null);
+    }
+
+    /**
+     * The tree for a command line whose first argument is {@code first}: only that command when it names one
+     * (its help, errors and behaviour are the same as in the whole tree), no command for {@code --version}, the
+     * whole tree otherwise (top-level help, completion, a misspelt command that picocli suggests a correction for).
+     */
+    static CommandLine commandLine(String first) {
         CommandLine cl = new CommandLine(new Attested());
+        boolean one = first != null && COMMANDS.contains(first) && !first.equals("generate-completion");
+        boolean none = "--version".equals(first) || "-V".equals(first);
+        for (String name : COMMANDS) {
+            if (!none && (!one || name.equals(first))) {
+                cl.addSubcommand(name, command(name));
+            }
+        }
         cl.setExitCodeExceptionMapper(Errors::exitCode);
         cl.setExecutionExceptionHandler((e, line, parsed) -> Errors.report(e, line.getErr()));
         cl.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("attested: " + e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
         });
-        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        if (!one && !none) {
+            cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        }
         return cl;
     }
 

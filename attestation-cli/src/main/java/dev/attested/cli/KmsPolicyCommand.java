@@ -112,6 +112,10 @@ final class KmsPolicyCommand implements Runnable {
                 throw new Errors.Usage("name the releases to attest: --manifest FILE[,FILE...] or --environment NAME"
                         + " (one of the two)");
             }
+            if (!hasEnvironment && spec.commandLine().getParseResult().hasMatchedOption("--history")) {
+                throw new Errors.Usage("--history " + history + " is used only with --environment: name the environment "
+                        + "whose releases the key may be released to, or leave --history out");
+            }
             KeyPolicyGenerator.Builder b = KeyPolicyGenerator.builder().pins(MeasurementPin.parse(pins))
                     .account(account).roleArn(roleArn).admins(admins).producers(producers).actions(actions)
                     .instanceId(instanceId).denyGuardRail(denyGuardRail).allowDebugMode(allowDebugMode)

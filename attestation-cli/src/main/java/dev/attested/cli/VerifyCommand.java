@@ -87,6 +87,9 @@ final class VerifyCommand implements Callable<Integer> {
         VerificationRequest request;
         List<Path> files;
         try {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--history")) {
+                Files2.existing(history, "--history"); // a history named on the command line is never ignored
+            }
             request = VerificationRequest.builder()
                     .manifest(manifest == null ? null : Files2.existing(manifest, "--manifest"))
                     .history(history).environment(environment).pcrs(VerificationOptions.pcrs(pcrs)).anyImage(anyImage)

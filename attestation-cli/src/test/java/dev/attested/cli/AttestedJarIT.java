@@ -211,6 +211,13 @@ class AttestedJarIT {
         Run missing = run(java, null, "verify", "--manifest", "no-such-manifest.json");
         assertEquals(2, missing.exit(), missing.toString());
         assertTrue(missing.err().contains("no-such-manifest.json: no such file"), missing.toString());
+        Run missingHistory = run(java, marlin(), "verify", "--any-image", "--at", "document", "--history", "no-such-history.json");
+        assertEquals(2, missingHistory.exit(), "a named history is never ignored, even without --environment: " + missingHistory);
+        assertTrue(missingHistory.err().contains("no-such-history.json: no such file"), missingHistory.toString());
+        Run strayHistory = run(java, null, "kms-policy", "generate", "--manifest", "pcr-manifest.json", "--history", "h.json",
+                "--role-arn", "arn:aws:iam::123456789012:role/app");
+        assertEquals(2, strayHistory.exit(), strayHistory.toString());
+        assertTrue(strayHistory.err().contains("--history h.json is used only with --environment"), strayHistory.toString());
         Run missingDoc = run(java, null, "verify", "no-such-doc.b64", "--any-image");
         assertEquals(2, missingDoc.exit(), missingDoc.toString());
         Run bothPcrs = run(java, null, "pcr", "--role", "arn:aws:iam::123456789012:role/ci", "--instance", "i-0123456789abcdef0");

@@ -38,7 +38,8 @@ import java.util.SortedMap;
  * throws one {@link AttestationException}; it never returns a partial result.
  *
  * <p>Instances are immutable apart from a bounded cache and safe to share between threads. Intermediate chains
- * are validated with the JDK's PKIX validator the first time their exact bytes are seen; afterwards a document
+ * are validated the first time their exact bytes are seen: by the verifier's own check when they keep to the
+ * profile AWS's chains follow ({@link #withinProfile}), otherwise by the JDK's PKIX validator; afterwards a document
  * from the same instance costs the leaf certificate's signature and the COSE signature (Bouncy Castle's fast
  * P-384), while the validity of every certificate at the verification instant is still checked each time.
  */
@@ -62,6 +63,7 @@ public final class AttestationVerifier {
     private final Lru<ChainKey, ValidatedChain> chains = new Lru<>(CHAIN_CACHE_SIZE);
     private final Lru<BytesKey, Leaf> leaves = new Lru<>(LEAF_CACHE_SIZE);
     private final java.util.concurrent.atomic.AtomicLong fullPathValidations = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong pkixValidations = new java.util.concurrent.atomic.AtomicLong();
 
     private AttestationVerifier(Builder b) {
         List<Anchor> list = new ArrayList<>();
@@ -120,9 +122,14 @@ public final class AttestationVerifier {
         return new VerifiedAttestation(doc, path, at, timeMode, matched);
     }
 
-    /** How many documents needed a full PKIX validation because their intermediate chain was not cached. */
+    /** How many documents needed a full validation of their intermediate chain because it was not cached. */
     long fullPathValidations() {
         return fullPathValidations.get();
+    }
+
+    /** How many of those full validations the JDK's PKIX validator made (chains outside {@link #withinProfile}). */
+    long pkixValidations() {
+        return pkixValidations.get();
     }
 
     private Instant instantFor(UnverifiedDocument doc) {
@@ -191,7 +198,10 @@ public final class AttestationVerifier {
         checkValidity(chain, leaf, at);
         checkLeaf(leaf, chain.issuerOfLeaf());
         if (firstSight) {
-            pkix(chain, leaf, at);
+            fullPathValidations.incrementAndGet();
+            if (!withinProfile(chain.anchorCa, chain.intermediates)) {
+                pkix(chain, leaf, at);
+            }
             if (leafIndependent(chain)) {
                 chains.put(key, chain);
             }
@@ -297,6 +307,66 @@ public final class AttestationVerifier {
         return null;
     }
 
+    /**
+     * Whether the intermediates link the anchor to the leaf's issuer within the profile AWS's chains follow, shown
+     * here without the JDK's PKIX validator (whose start-up and SunEC signatures dominate a short run): every
+     * intermediate names its predecessor as issuer and carries an ECDSA-SHA384 signature (strict DER, no
+     * parameters) by the predecessor's P-384 key; the anchor and every intermediate are CAs whose keyUsage
+     * includes keyCertSign and whose pathLenConstraint admits every CA below them, self-issued ones included; no
+     * certificate of the path has a critical extension other than basicConstraints and keyUsage, nor name or
+     * policy constraints, policies or policy mappings. Validity windows, the leaf and its signature are checked by
+     * the caller. True means PKIX accepts the path too (the differential test holds both to that); false only
+     * means "not shown here": PKIX then decides, and words the error.
+     */
+    static boolean withinProfile(Ca anchor, List<Ca> intermediates) {
+        if (!profileCa(anchor.cert, intermediates.size())) {
+            return false;
+        }
+        Ca issuer = anchor;
+        for (int i = 0; i < intermediates.size(); i++) {
+            Ca ca = intermediates.get(i);
+            X509Certificate c = ca.cert;
+            if (issuer.key == null || !profileCa(c, intermediates.size() - 1 - i) || c.getSigAlgParams() != null
+                    || !ECDSA_WITH_SHA384.equals(c.getSigAlgOID())
+                    || c.getIssuerX500Principal().getEncoded().length <= 2
+                    || !c.getIssuerX500Principal().equals(issuer.cert.getSubjectX500Principal())) {
+                return false;
+            }
+            byte[] tbs;
+            try {
+                tbs = c.getTBSCertificate();
+            } catch (GeneralSecurityException e) {
+                return false;
+            }
+            if (!issuer.key.verifyDer(tbs, c.getSignature())) {
+                return false;
+            }
+            issuer = ca;
+        }
+        return true;
+    }
+
+    /** A CA certificate that may have {@code casBelow} CA certificates below it, with nothing PKIX would add. */
+    private static boolean profileCa(X509Certificate c, int casBelow) {
+        if (c.getBasicConstraints() < casBelow) { // -1 for an end entity, Integer.MAX_VALUE without a limit
+            return false;
+        }
+        boolean[] ku = c.getKeyUsage();
+        if (ku == null || ku.length <= 5 || !ku[5]) { // keyCertSign
+            return false;
+        }
+        Set<String> critical = c.getCriticalExtensionOIDs();
+        if (critical != null && !LEAF_CRITICAL_EXTENSIONS.containsAll(critical)) {
+            return false;
+        }
+        for (String oid : LEAF_DEPENDENT_CA_EXTENSIONS) {
+            if (c.getExtensionValue(oid) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void pkix(ValidatedChain chain, Leaf leaf, Instant at) {
         List<X509Certificate> path = new ArrayList<>();
         path.add(leaf.cert);
@@ -311,7 +381,7 @@ public final class AttestationVerifier {
                 date = nb;
             }
         }
-        fullPathValidations.incrementAndGet();
+        pkixValidations.incrementAndGet();
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(chain.anchor.cert, null)));
@@ -450,7 +520,7 @@ public final class AttestationVerifier {
     private record Leaf(X509Certificate cert, Es384.PublicKeyHandle key, Instant notBefore, Instant notAfter, byte[] tbs,
             byte[] signature, String profileProblem) {}
 
-    private static final class Ca {
+    static final class Ca {
         final X509Certificate cert;
         final Es384.PublicKeyHandle key;
         final Instant notBefore;

@@ -58,6 +58,7 @@ class RealDocumentsTest {
         v.verify(f.bytes(), DEBUG_OK);
         v.verify(f.bytes(), DEBUG_OK);
         assertEquals(1, v.fullPathValidations());
+        assertEquals(0, v.pkixValidations(), "AWS's chain is within the verifier's own profile check (no JDK PKIX)");
     }
 
     @Test

@@ -128,6 +128,28 @@ class VerificationRequestTest {
     }
 
     @Test
+    void manyDocumentsAreReportedInTheOrderOfTheFilesWithTheirOwnVerdicts(@TempDir Path dir) throws Exception {
+        List<Path> files = new java.util.ArrayList<>();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            Fixtures f = Fixtures.production().get(i % Fixtures.production().size());
+            byte[] bytes = java.util.Base64.getMimeDecoder().decode(Files.readAllBytes(f.path()));
+            boolean tamper = i % 3 == 1;
+            if (tamper) {
+                bytes[bytes.length - 1] ^= 1; // the last byte of the COSE signature
+            }
+            Path file = dir.resolve(String.format("doc-%02d.bin", i));
+            Files.write(file, bytes);
+            files.add(file);
+            expected.add(file.getFileName() + " " + (tamper ? "REJECTED SIGNATURE_INVALID" : "OK null"));
+        }
+        VerificationRequest r = VerificationRequest.builder().anyImage(true).time(VerificationTime.documentTime()).build();
+        VerificationReport report = VerificationReport.verify(r, files, Clock.systemUTC());
+        assertEquals(expected, report.results().stream()
+                .map(res -> Path.of(res.file()).getFileName() + " " + res.verdict() + " " + res.code()).toList());
+    }
+
+    @Test
     void aRejectedDocumentSaysWhichImageWasExpected(@TempDir Path dir) throws Exception {
         Path m = manifest(dir, "pcr-manifest.json");
         VerificationRequest r = VerificationRequest.builder().manifest(m).time(VerificationTime.documentTime()).build();
