@@ -14,7 +14,10 @@ assert lines.any { it.contains('parent-without-attestation: ALLOW') && it.contai
 assert log.contains('LINT_FAILED')
 
 // 3. no code measurement pinned: refused, nothing written
-assert log.contains('NO_CODE_PIN')
+def pinFailure = lines.findAll { it.startsWith('[ERROR] Failed to execute goal ') && it.contains('NO_CODE_PIN') }
+assert pinFailure.size() == 1 : 'one failure line for the pins'
+assert pinFailure[0].count('NO_CODE_PIN') == 1 : "the message once, its options rendered: ${pinFailure[0]}"
+assert pinFailure[0].contains('(-Dattestation.pins)')
 assert !new File(basedir, 'target/attestation/kms-policy.json').exists()
 assert !new File(basedir, 'target/attestation/kms-policy.txt').exists()
 return true

@@ -13,7 +13,7 @@ import org.apache.maven.plugin.MojoFailureException;
  * The one place where the plugin turns a failure into what Maven shows: every goal's {@code execute} runs its body
  * through {@link #run}. An {@link AttestedException} fails the goal with {@code CODE: detail hint}, options named
  * as Maven user properties; anything else gets a general code ({@code IO_ERROR}, {@code INVALID_ARGUMENT},
- * {@code INTERNAL_ERROR}) and what to do. Maven prints the message, not a stack trace ({@code -e} shows the cause).
+ * {@code INTERNAL_ERROR}) and what to do. Maven prints the message, not a stack trace ({@code -e} shows the original exception).
  */
 final class MojoErrors {
     private MojoErrors() {}
@@ -38,10 +38,16 @@ final class MojoErrors {
         }
     }
 
-    /** The coded failure for {@code e}. */
+    /**
+     * The coded failure for {@code e}. {@code e} is attached as suppressed, not as the cause: Maven's error line
+     * appends the message of every cause it does not already contain, which would repeat the message with the
+     * options unrendered and add the AWS SDK's text. {@code -e} still prints {@code e} with its causes.
+     */
     static MojoFailureException failure(Throwable e) {
         AttestedException coded = coded(e);
-        return new MojoFailureException(coded.message(MavenOptions.RENDERER), e);
+        MojoFailureException failure = new MojoFailureException(coded.message(MavenOptions.RENDERER));
+        failure.addSuppressed(e);
+        return failure;
     }
 
     /** {@code e} itself when it has a code, else the {@link GeneralException} it stands for. */

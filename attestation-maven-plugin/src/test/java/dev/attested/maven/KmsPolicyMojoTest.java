@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.apache.maven.exception.DefaultExceptionHandler;
 import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -224,6 +225,37 @@ class KmsPolicyMojoTest {
             assertTrue(e.getMessage().startsWith("AWS_REGION_MISSING"), e.getMessage());
             assertTrue(e.getMessage().contains("-Dattestation.region"), e.getMessage());
         });
+    }
+
+    @Test
+    void mavenShowsAnAwsFailureAsItsCodeAndThePermissionWithoutTheSdkText(@TempDir Path dir) throws Exception {
+        try (LoopbackAwsServer server = new LoopbackAwsServer()) {
+            server.keyPolicies.put("key-1", KmsPolicyApplierTest.OLD);
+            server.failures.put("TrentService.GetKeyPolicy", new LoopbackAwsServer.Failure(400, "AccessDeniedException",
+                    "User: arn:aws:iam::111122223333:role/ci is not authorized to perform: kms:GetKeyPolicy"));
+            System.setProperty("aws.accessKeyId", LoopbackAwsServer.ACCESS_KEY);
+            System.setProperty("aws.secretAccessKey", LoopbackAwsServer.SECRET_KEY);
+            MojoFailureException e;
+            try {
+                KmsPolicyMojo m = mojo(dir);
+                m.keyId = "key-1";
+                m.region = "eu-west-1";
+                m.endpoint = server.endpoint().toString();
+                m.iamEndpoint = server.endpoint().toString();
+                m.roleArn = "arn:aws:iam::111122223333:role/enclaves/data-processing";
+                server.roles.put("data-processing", m.roleArn);
+                e = assertThrows(MojoFailureException.class, m::execute);
+            } finally {
+                System.clearProperty("aws.accessKeyId");
+                System.clearProperty("aws.secretAccessKey");
+            }
+            // The line Maven prints: it appends the text of every cause the message does not contain.
+            String line = new DefaultExceptionHandler().handleException(e).getMessage();
+            assertTrue(line.startsWith("AWS_ACCESS_DENIED: "), line);
+            assertTrue(line.contains("it needs the permission kms:GetKeyPolicy"), line);
+            assertFalse(line.contains("Status Code") || line.contains("Request ID") || line.contains("SDK Attempt"), line);
+            assertEquals(1, line.split("AWS_ACCESS_DENIED", -1).length - 1, line);
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.attested.maven;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import dev.attested.kms.KeyPolicyException;
 import dev.attested.release.ReleaseException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import org.apache.maven.exception.DefaultExceptionHandler;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,25 @@ class MojoErrorsTest {
         assertTrue(e.getMessage().startsWith("RELEASE_DIRTY_TREE: src/A.java differs. Commit (or stash)"), e.getMessage());
         assertTrue(e.getMessage().contains("-Dattestation.allowDirty=true releases anyway"), e.getMessage());
         assertTrue(!e.getMessage().contains("{"), e.getMessage());
-        assertSame(cause, e.getCause());
+        assertSame(cause, e.getSuppressed()[0]);
+    }
+
+    @Test
+    void mavensErrorLineIsTheCodedMessageOnceWithoutTheTextOfTheCauses() {
+        // Maven's error line appends the message of every cause it does not contain: an unrendered copy of the
+        // message (its hint names an option) and the text of a library exception underneath must not reach it.
+        RuntimeException sdk = new IllegalStateException("Unable to load credentials from any of the providers in the chain");
+        KeyPolicyException cause = new KeyPolicyException(KeyPolicyException.Code.NO_CODE_PIN, "pins [role] measure no code.", sdk);
+        MojoFailureException e = assertThrows(MojoFailureException.class, () -> MojoErrors.run(() -> {
+            throw cause;
+        }));
+        String line = new DefaultExceptionHandler().handleException(e).getMessage();
+        assertEquals(e.getMessage(), line);
+        assertTrue(line.contains("(-Dattestation.pins)"), line);
+        assertEquals(1, line.split("NO_CODE_PIN", -1).length - 1, line);
+        assertFalse(line.contains("providers in the chain"), line);
+        assertSame(cause, e.getSuppressed()[0]);
+        assertSame(sdk, e.getSuppressed()[0].getCause());
     }
 
     @Test
