@@ -183,4 +183,6 @@ def consumer = mvn.run(runner.resolve('build-b'), ci.resolve('consumer/reproduce
 assert consumer.exitCode() == 0 : consumer.output()
 assert consumer.output().contains('REPRODUCED: every PCR matches the published release.')
 assert consumer.output().contains('PCR8 was measured from the signing certificate in the published EIF')
+// ... and is told, in Maven's syntax, how to compare the bytes too.
+assert consumer.output() =~ /\(-Dattestation\.signingKey=\S+ -Dattestation\.signingCertificate=\S+\) to compare them byte for byte/
 return true

@@ -17,6 +17,7 @@ import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.Log;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -105,6 +106,20 @@ public class ReproduceMojo extends AbstractMojo {
     }
 
     /** {@code -Dattestation.signingKey/-Certificate} for the rebuild: both or neither, existing files, absolute. */
+    /**
+     * The comparison table, causes and notes, with the options they name as a Maven user sets them
+     * ({@code -Dattestation.signingKey=…}, not the library's neutral {@code signingKey=…}).
+     */
+    static void logComparison(Log log, ReproduceComparison result) {
+        for (String line : result.render(MavenOptions.RENDERER).split("\n")) {
+            if (result.pcrsMatch()) {
+                log.info(line);
+            } else {
+                log.error(line);
+            }
+        }
+    }
+
     static List<String> signingArguments(File signingKey, File signingCertificate) {
         List<String> args = new ArrayList<>();
         if (signingKey == null && signingCertificate == null) {
@@ -154,13 +169,7 @@ public class ReproduceMojo extends AbstractMojo {
         Reproduction reproduction = Reproduction.compare(published, copy.resolve(module).resolve(rebuiltManifest),
                 inputs.buildInputs(), project.getBasedir().toPath(), report.toPath());
         ReproduceComparison result = reproduction.comparison();
-        for (String line : result.render().split("\n")) {
-            if (result.pcrsMatch()) {
-                getLog().info(line);
-            } else {
-                getLog().error(line);
-            }
-        }
+        logComparison(getLog(), result);
         getLog().info("Report: " + report);
         if (signingKey != null && result.pcrsMatch()) {
             if (result.eifIdentical()) {
