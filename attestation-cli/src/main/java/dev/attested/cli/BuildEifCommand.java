@@ -10,14 +10,11 @@ import dev.attested.enclave.OutputTimestamp;
 import dev.attested.pcr.PcrManifest;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -125,18 +122,8 @@ final class BuildEifCommand implements Callable<Integer> {
             return Attested.OK;
         } finally {
             if (!keepWork && Files.exists(work)) {
-                delete(work);
+                Files2.deleteTree(work, "the work directory");
             }
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove the work directory " + dir, e);
         }
     }
 }

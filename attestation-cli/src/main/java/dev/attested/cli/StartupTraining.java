@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The workload the launcher ({@code attestation-cli/attested}) runs once per jar and JDK so that the JDK records
@@ -35,11 +33,7 @@ public final class StartupTraining {
             run("--help");
             run("verify", "--help");
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            Files2.deleteTree(dir, "the training directory");
         }
     }
 
