@@ -17,8 +17,8 @@ import javax.inject.Inject;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.plugin.logging.Log;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
+import org.apache.maven.plugin.logging.Log;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
@@ -105,7 +105,6 @@ public class ReproduceMojo extends AbstractMojo {
         this.runtime = runtime;
     }
 
-    /** {@code -Dattestation.signingKey/-Certificate} for the rebuild: both or neither, existing files, absolute. */
     /**
      * The comparison table, causes and notes, with the options they name as a Maven user sets them
      * ({@code -Dattestation.signingKey=…}, not the library's neutral {@code signingKey=…}).
@@ -120,6 +119,7 @@ public class ReproduceMojo extends AbstractMojo {
         }
     }
 
+    /** {@code -Dattestation.signingKey/-Certificate} for the rebuild: both or neither, existing files, absolute. */
     static List<String> signingArguments(File signingKey, File signingCertificate) {
         List<String> args = new ArrayList<>();
         if (signingKey == null && signingCertificate == null) {
