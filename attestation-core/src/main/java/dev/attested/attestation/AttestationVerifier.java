@@ -47,7 +47,8 @@ public final class AttestationVerifier {
     public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     private static final String ECDSA_WITH_SHA384 = "1.2.840.10045.4.3.3";
-    private static final Set<String> LEAF_CRITICAL_EXTENSIONS = Set.of("2.5.29.19", "2.5.29.15");
+    /** basicConstraints and keyUsage: the only critical extensions of a leaf, and of a CA on the own path check. */
+    private static final Set<String> ALLOWED_CRITICAL_EXTENSIONS = Set.of("2.5.29.19", "2.5.29.15");
     /** nameConstraints, policyConstraints, inhibitAnyPolicy, certificatePolicies, policyMappings. */
     private static final List<String> LEAF_DEPENDENT_CA_EXTENSIONS = List.of("2.5.29.30", "2.5.29.36", "2.5.29.54",
             "2.5.29.32", "2.5.29.33");
@@ -299,7 +300,7 @@ public final class AttestationVerifier {
         Set<String> critical = c.getCriticalExtensionOIDs();
         if (critical != null) {
             for (String oid : critical) {
-                if (!LEAF_CRITICAL_EXTENSIONS.contains(oid)) {
+                if (!ALLOWED_CRITICAL_EXTENSIONS.contains(oid)) {
                     return "expected only basicConstraints and keyUsage as critical leaf extensions, found critical " + oid + ".";
                 }
             }
@@ -356,7 +357,7 @@ public final class AttestationVerifier {
             return false;
         }
         Set<String> critical = c.getCriticalExtensionOIDs();
-        if (critical != null && !LEAF_CRITICAL_EXTENSIONS.containsAll(critical)) {
+        if (critical != null && !ALLOWED_CRITICAL_EXTENSIONS.containsAll(critical)) {
             return false;
         }
         for (String oid : LEAF_DEPENDENT_CA_EXTENSIONS) {
