@@ -81,8 +81,7 @@ public final class VerificationReport {
     public static VerificationReport verify(VerificationRequest request, List<Path> files, Clock clock) {
         // Documents are independent and the verifier is shared safely, so several are verified side by side (on
         // the common pool: as many threads as cores); the results keep the order of the files.
-        List<Result> out = files.size() < 2 ? files.stream().map(f -> verifyOne(request, f)).toList()
-                : files.parallelStream().map(f -> verifyOne(request, f)).toList();
+        List<Result> out = files.parallelStream().map(f -> verifyOne(request, f)).toList();
         return new VerificationReport(request, clock.instant(), out);
     }
 
