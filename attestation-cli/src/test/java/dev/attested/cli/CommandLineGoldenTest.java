@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,7 +62,13 @@ class CommandLineGoldenTest {
         String actual = "exit " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
         String root = Path.of("").toAbsolutePath().getParent().toString();
         actual = actual.replace(root + "/", "@ROOT@/").replaceAll("\\(age [^)]*\\)", "(age @AGE@)");
-        assertEquals(expected.replace("@VERSION@", Attested.version()), actual, String.join(" ", c.args()));
+        expected = expected.replace("@VERSION@", Attested.version());
+        if (!expected.equals(actual)) {
+            // Beside the other results of these command lines, for a diff against golden/NAME.txt.
+            Files.createDirectories(Path.of("target", "golden"));
+            Files.writeString(Path.of("target", "golden", c.name() + ".actual.txt"), actual, StandardCharsets.UTF_8);
+        }
+        assertEquals(expected, actual, String.join(" ", c.args()));
     }
 
     @Test
@@ -70,7 +77,8 @@ class CommandLineGoldenTest {
                 && c.args()[c.args().length - 1].equals("--help")).map(c -> String.join(" ",
                 Arrays.copyOf(c.args(), c.args().length - 1))).toList();
         for (String command : List.of("", "verify", "describe-eif", "build-eif", "kms-policy", "kms-policy generate",
-                "kms-policy lint", "kms-policy evaluate", "pcr", "nsm", "nsm describe", "nsm attest", "generate-completion")) {
+                "kms-policy lint", "kms-policy evaluate", "pcr", "nsm", "nsm describe", "nsm attest",
+                "generate-completion")) {
             assertTrue(helped.contains(command), "no --help case for '" + command + "'");
         }
     }
