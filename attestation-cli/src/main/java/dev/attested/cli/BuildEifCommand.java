@@ -60,7 +60,7 @@ final class BuildEifCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Path image = Files2.existingFile(Cli.value(spec, "--image"), "--image");
+        Path image = Cli.value(spec, "--image");
         String blobs = Cli.value(spec, "--blobs");
         Path mavenRepo = Cli.value(spec, "--maven-repo");
         String arch = Cli.value(spec, "--arch");
@@ -70,6 +70,7 @@ final class BuildEifCommand implements Callable<Integer> {
         Path signingCertificate = Cli.value(spec, "--signing-certificate");
         String name = Cli.value(spec, "--name");
         String version = Cli.value(spec, "--version");
+        Files2.existingFile(image, "--image");
         if ((signingKey == null) != (signingCertificate == null)) {
             throw new Errors.Usage("--signing-key and --signing-certificate go together");
         }

@@ -68,12 +68,16 @@ final class Cli {
 
     /** The parsed value of an option (its default when it was not given; null without one). */
     static <T> T value(CommandSpec spec, String option) {
-        return spec.findOption(option).getValue();
+        OptionSpec o = spec.findOption(option);
+        if (o == null) {
+            throw new IllegalStateException("'" + spec.qualifiedName() + "' declares no option " + option);
+        }
+        return o.getValue();
     }
 
-    /** Whether a flag was given. */
+    /** Whether a flag was given (or defaults to true). */
     static boolean isSet(CommandSpec spec, String flag) {
-        return Boolean.TRUE.equals(spec.findOption(flag).getValue());
+        return Boolean.TRUE.equals(value(spec, flag));
     }
 
     /** The parsed value of the positional parameter at {@code index}. */
