@@ -1,23 +1,18 @@
 package dev.attested.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.AutoComplete;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code attested}: the toolkit's commands for people outside Maven. Argument parsing and printing only; the work
  * is the library's. Exit status: 0 success (verified), 1 the toolkit refused (rejected document, failed check,
- * coded error), 2 usage or I/O error.
+ * coded error), 2 usage or I/O error. The commands are declared with picocli's programmatic API ({@link Cli}).
  */
-@Command(name = "attested", mixinStandardHelpOptions = true, versionProvider = Attested.Version.class,
-        description = "Attested releases for AWS Nitro Enclaves: verify attestation documents, describe and build "
-                + "EIFs, compute PCRs, generate and lint KMS key policies, talk to /dev/nsm.",
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:success (verify: every document verified)",
-                "1:rejected: a document, a check or the input was refused (the error code says why)",
-                "2:usage error, or a file that cannot be read or written"})
 public final class Attested implements Runnable {
     /** Exit status of a successful command. */
     public static final int OK = 0;
@@ -27,28 +22,70 @@ public final class Attested implements Runnable {
     public static final int USAGE = 2;
 
     /**
-     * The commands, in help order. They are added to the tree here rather than in the annotation so that a run
-     * builds only the command it names: picocli reads every option of every command it adds by reflection, which
-     * is most of the start-up time of a short command such as {@code verify} of a few documents.
+     * The commands, in help order. A run builds only the command it names (see {@link #commandLine(String)}): a
+     * short command such as {@code verify} of a few documents should not pay for the model of every other one.
      */
     private static final List<String> COMMANDS = List.of("verify", "describe-eif", "build-eif", "kms-policy", "pcr", "nsm",
             "generate-completion");
 
-    private static Object command(String name) {
+    private static CommandSpec command(String name) {
         return switch (name) {
-            case "verify" -> new VerifyCommand();
-            case "describe-eif" -> new DescribeEifCommand();
-            case "build-eif" -> new BuildEifCommand();
-            case "kms-policy" -> new KmsPolicyCommand();
-            case "pcr" -> new PcrCommand();
-            case "nsm" -> new NsmCommand();
-            case "generate-completion" -> new AutoComplete.GenerateCompletion();
+            case "verify" -> VerifyCommand.spec();
+            case "describe-eif" -> DescribeEifCommand.spec();
+            case "build-eif" -> BuildEifCommand.spec();
+            case "kms-policy" -> KmsPolicyCommand.spec();
+            case "pcr" -> PcrCommand.spec();
+            case "nsm" -> NsmCommand.spec();
+            case "generate-completion" -> Completion.spec();
             default -> throw new IllegalArgumentException(name);
         };
     }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private CommandSpec spec;
+
+    private static CommandSpec spec() {
+        Attested command = new Attested();
+        command.spec = Cli.withStandardHelp(Cli.command(command, "Attested releases for AWS Nitro Enclaves: verify "
+                + "attestation documents, describe and build EIFs, compute PCRs, generate and lint KMS key policies, "
+                + "talk to /dev/nsm.")).name("attested");
+        command.spec.versionProvider(() -> new String[] {"attested " + version()});
+        Map<String, String> exitCodes = new LinkedHashMap<>();
+        exitCodes.put("0", "success (verify: every document verified)");
+        exitCodes.put("1", "rejected: a document, a check or the input was refused (the error code says why)");
+        exitCodes.put("2", "usage error, or a file that cannot be read or written");
+        command.spec.usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(exitCodes);
+        return command.spec;
+    }
+
+    /**
+     * {@code generate-completion}: the bash and zsh completion script of the whole tree; declared as picocli's
+     * {@code AutoComplete.GenerateCompletion} is, whose annotations would otherwise be read.
+     */
+    private static final class Completion implements Runnable {
+        private CommandSpec spec;
+
+        static CommandSpec spec() {
+            Completion command = new Completion();
+            command.spec = Cli.withStandardHelp(Cli.command(command,
+                    "Generate bash/zsh completion script for ${ROOT-COMMAND-NAME:-the root command of this command}.",
+                    "Run the following command to give `${ROOT-COMMAND-NAME:-$PARENTCOMMAND}` TAB completion in the "
+                            + "current shell:",
+                    "", "  source <(${PARENT-COMMAND-FULL-NAME:-$PARENTCOMMAND} ${COMMAND-NAME})", ""));
+            command.spec.version("generate-completion " + CommandLine.VERSION).helpCommand(true).usageMessage()
+                    .optionListHeading("Options:%n");
+            return command.spec;
+        }
+
+        @Override
+        public void run() {
+            CommandSpec root = spec.root();
+            PrintWriter out = spec.commandLine().getOut();
+            // Not println: a script with another line separator would fail in bash.
+            out.print(AutoComplete.bash(root.name(), root.commandLine()));
+            out.print('\n');
+            out.flush();
+        }
+    }
 
     @Override
     public void run() {
@@ -81,7 +118,7 @@ public final class Attested implements Runnable {
      * whole tree otherwise (top-level help, completion, a misspelt command that picocli suggests a correction for).
      */
     static CommandLine commandLine(String first) {
-        CommandLine cl = new CommandLine(new Attested());
+        CommandLine cl = new CommandLine(spec());
         boolean one = first != null && COMMANDS.contains(first) && !first.equals("generate-completion");
         boolean none = "--version".equals(first) || "-V".equals(first);
         for (String name : COMMANDS) {
@@ -98,9 +135,6 @@ public final class Attested implements Runnable {
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;
         });
-        if (!one && !none) {
-            cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
-        }
         return cl;
     }
 
@@ -108,12 +142,5 @@ public final class Attested implements Runnable {
     public static String version() {
         String v = Attested.class.getPackage().getImplementationVersion();
         return v == null ? "unknown" : v;
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"attested " + version()};
-        }
     }
 }

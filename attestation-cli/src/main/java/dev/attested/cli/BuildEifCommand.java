@@ -15,71 +15,61 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code attested build-eif}: an EIF and {@code pcr-manifest.json} from an image tarball built elsewhere (Jib,
  * {@code docker save}, Nix) and the boot blobs, the same bytes as the build-eif goal with
  * {@code attestation.imageTarball} for the same inputs.
  */
-@Command(name = "build-eif", mixinStandardHelpOptions = false, sortOptions = false,
-        description = "Builds a reproducible EIF and its pcr-manifest.json from an OCI or docker-save image tarball "
-                + "and the Nitro boot blobs, in Java (no Docker, no nitro-cli).")
 final class BuildEifCommand implements Callable<Integer> {
     /** The name the EIF metadata and the manifest record as build tool: the goal's, so both make the same bytes. */
     static final String BUILD_TOOL = "attestation-maven-plugin";
 
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
 
-    @Option(names = "--image", required = true, paramLabel = "TAR",
-            description = "The image: an OCI image layout or 'docker save' tarball.")
-    Path image;
-
-    @Option(names = "--blobs", paramLabel = "DIR|G:A:V[:C]", description = "Boot blobs: a directory, or the "
-            + "coordinates of a blobs zip (package-blobs) in the local Maven repository; default: $NITRO_CLI_BLOBS, "
-            + "else /usr/share/nitro_enclaves/blobs.")
-    String blobs;
-
-    @Option(names = "--maven-repo", paramLabel = "DIR",
-            description = "Local Maven repository for --blobs coordinates (default ~/.m2/repository); never downloads.")
-    Path mavenRepo;
-
-    @Option(names = "--arch", paramLabel = "x86_64|aarch64", description = "Needed only when the blobs hold both kernels.")
-    String arch;
-
-    @Option(names = "--output", defaultValue = ".", paramLabel = "DIR",
-            description = "Where the EIF and pcr-manifest.json go (default: the current directory).")
-    Path output;
-
-    @Option(names = "--timestamp", paramLabel = "T", description = "Build time recorded in the EIF and the manifest: "
-            + "ISO-8601 with offset or epoch seconds; default $SOURCE_DATE_EPOCH, else 1970-01-01T00:00:00Z. Never the "
-            + "wall clock.")
-    String timestamp;
-
-    @Option(names = "--signing-key", paramLabel = "PEM", description = "EC private key to sign PCR0 with (adds PCR8).")
-    Path signingKey;
-
-    @Option(names = "--signing-certificate", paramLabel = "PEM", description = "The signing certificate.")
-    Path signingCertificate;
-
-    @Option(names = "--name", defaultValue = "enclave", paramLabel = "NAME",
-            description = "EIF metadata ImageName and file name (default enclave).")
-    String name;
-
-    @Option(names = "--version", defaultValue = "1.0", paramLabel = "VERSION",
-            description = "EIF metadata ImageVersion (default 1.0); the EIF is NAME-VERSION.eif.")
-    String version;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-    boolean help;
+    static CommandSpec spec() {
+        BuildEifCommand command = new BuildEifCommand();
+        command.spec = Cli.command(command, "Builds a reproducible EIF and its pcr-manifest.json from an OCI or "
+                + "docker-save image tarball and the Nitro boot blobs, in Java (no Docker, no nitro-cli).");
+        command.spec.usageMessage().sortOptions(false);
+        Cli.options(command.spec,
+                Cli.option("--image", "TAR", "The image: an OCI image layout or 'docker save' tarball.")
+                        .type(Path.class).required(true),
+                Cli.option("--blobs", "DIR|G:A:V[:C]", "Boot blobs: a directory, or the coordinates of a blobs zip "
+                        + "(package-blobs) in the local Maven repository; default: $NITRO_CLI_BLOBS, else "
+                        + "/usr/share/nitro_enclaves/blobs."),
+                Cli.option("--maven-repo", "DIR", "Local Maven repository for --blobs coordinates (default "
+                        + "~/.m2/repository); never downloads.").type(Path.class),
+                Cli.option("--arch", "x86_64|aarch64", "Needed only when the blobs hold both kernels."),
+                Cli.option("--output", "DIR", "Where the EIF and pcr-manifest.json go (default: the current "
+                        + "directory).").type(Path.class).defaultValue("."),
+                Cli.option("--timestamp", "T", "Build time recorded in the EIF and the manifest: ISO-8601 with offset "
+                        + "or epoch seconds; default $SOURCE_DATE_EPOCH, else 1970-01-01T00:00:00Z. Never the wall "
+                        + "clock."),
+                Cli.option("--signing-key", "PEM", "EC private key to sign PCR0 with (adds PCR8).").type(Path.class),
+                Cli.option("--signing-certificate", "PEM", "The signing certificate.").type(Path.class),
+                Cli.option("--name", "NAME", "EIF metadata ImageName and file name (default enclave).")
+                        .defaultValue("enclave"),
+                Cli.option("--version", "VERSION", "EIF metadata ImageVersion (default 1.0); the EIF is "
+                        + "NAME-VERSION.eif.").defaultValue("1.0"));
+        command.spec.addOption(Cli.help());
+        return command.spec;
+    }
 
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        Path image = Cli.value(spec, "--image");
+        String blobs = Cli.value(spec, "--blobs");
+        Path mavenRepo = Cli.value(spec, "--maven-repo");
+        String arch = Cli.value(spec, "--arch");
+        Path output = Cli.value(spec, "--output");
+        String timestamp = Cli.value(spec, "--timestamp");
+        Path signingKey = Cli.value(spec, "--signing-key");
+        Path signingCertificate = Cli.value(spec, "--signing-certificate");
+        String name = Cli.value(spec, "--name");
+        String version = Cli.value(spec, "--version");
         Files2.existingFile(image, "--image");
         if ((signingKey == null) != (signingCertificate == null)) {
             throw new Errors.Usage("--signing-key and --signing-certificate go together");

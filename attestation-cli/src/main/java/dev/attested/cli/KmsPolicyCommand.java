@@ -17,22 +17,24 @@ import dev.attested.pcr.PcrHistory;
 import dev.attested.pcr.PcrManifest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code attested kms-policy}: the kms-policy goal's three jobs (generate, lint, evaluate), without AWS calls. */
-@Command(name = "kms-policy", mixinStandardHelpOptions = true,
-        description = "Generates a KMS key policy that enforces attestation, lints a policy, evaluates scenarios.",
-        subcommands = {KmsPolicyCommand.Generate.class, KmsPolicyCommand.Lint.class, KmsPolicyCommand.Evaluate.class})
 final class KmsPolicyCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
+
+    static CommandSpec spec() {
+        KmsPolicyCommand command = new KmsPolicyCommand();
+        command.spec = Cli.withStandardHelp(Cli.command(command,
+                "Generates a KMS key policy that enforces attestation, lints a policy, evaluates scenarios."));
+        command.spec.addSubcommand("generate", Generate.spec());
+        command.spec.addSubcommand("lint", Lint.spec());
+        command.spec.addSubcommand("evaluate", Evaluate.spec());
+        return command.spec;
+    }
 
     @Override
     public void run() {
@@ -52,61 +54,67 @@ final class KmsPolicyCommand implements Runnable {
         return errors == 0;
     }
 
+    /** The values of a repeatable option; empty when it was not given and has no default. */
+    static <T> List<T> values(CommandSpec spec, String option) {
+        List<T> values = Cli.value(spec, option);
+        return values == null ? List.of() : values;
+    }
+
     static KeyPolicyLinter linter(boolean allowDebugMode) {
         return allowDebugMode ? KeyPolicyLinter.allowingDebugMode() : new KeyPolicyLinter();
     }
 
-    @Command(name = "generate", mixinStandardHelpOptions = true, description = "Generates the policy from PCR "
-            + "manifest(s) or the releases a PCR history accepts for an environment; writes it and kms-policy.txt "
-            + "beside it. Refused (exit 1, LINT_FAILED) when the policy would not enforce attestation.")
     static final class Generate implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Option(names = "--manifest", split = ",", paramLabel = "FILE",
-                description = "PCR manifest(s): one attested statement per release (several for a rollout).")
-        List<Path> manifests = new ArrayList<>();
-        @Option(names = "--environment", paramLabel = "NAME",
-                description = "Use every release the PCR history accepts for this environment instead.")
-        String environment;
-        @Option(names = "--history", defaultValue = "pcr-history.json", paramLabel = "FILE",
-                description = "The PCR history for --environment (default: pcr-history.json).")
-        Path history;
-        @Option(names = "--account", paramLabel = "ID", description = "The key's account; default: the role's.")
-        String account;
-        @Option(names = "--role-arn", required = true, paramLabel = "ARN",
-                description = "The parent instance's IAM role ARN, with its path.")
-        String roleArn;
-        @Option(names = "--admins", split = ",", paramLabel = "ARN", description = "Key administrator ARNs.")
-        List<String> admins = new ArrayList<>();
-        @Option(names = "--producers", split = ",", paramLabel = "ARN",
-                description = "ARNs allowed kms:Encrypt and kms:GenerateDataKeyWithoutPlaintext.")
-        List<String> producers = new ArrayList<>();
-        @Option(names = "--actions", split = ",", defaultValue = "kms:Decrypt", paramLabel = "ACTION",
-                description = "Attested actions (default kms:Decrypt).")
-        List<String> actions;
-        @Option(names = "--pins", defaultValue = "image", paramLabel = "PINS",
-                description = "Measurements to pin: image, signer, role, instance (default image).")
-        String pins;
-        @Option(names = "--instance-id", paramLabel = "ID", description = "Parent instance id for the instance pin.")
-        String instanceId;
-        @Option(names = "--signing-certificate", paramLabel = "PEM",
-                description = "The EIF signing certificate, for the signer pin (PCR8).")
-        Path signingCertificate;
-        @Option(names = "--deny-guard-rail", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "One Deny guard rail per pinned key (default true).")
-        boolean denyGuardRail;
-        @Option(names = "--allow-debug-mode", description = "Accept all-zero (debug-mode) PCRs. Development keys only.")
-        boolean allowDebugMode;
-        @Option(names = "--templates", paramLabel = "DIR", description = "Edited templates; default: the bundled ones.")
-        Path templates;
-        @Option(names = "--output", defaultValue = "kms-policy.json", paramLabel = "FILE",
-                description = "Where the policy is written (default kms-policy.json); kms-policy.txt goes beside it.")
-        Path output;
+        private CommandSpec spec;
+
+        static CommandSpec spec() {
+            Generate command = new Generate();
+            command.spec = Cli.command(command, "Generates the policy from PCR manifest(s) or the releases a PCR "
+                    + "history accepts for an environment; writes it and kms-policy.txt beside it. Refused (exit 1, "
+                    + "LINT_FAILED) when the policy would not enforce attestation.");
+            return Cli.withStandardHelp(command.spec,
+                    list(Cli.option("--manifest", "FILE", "PCR manifest(s): one attested statement per release "
+                            + "(several for a rollout)."), Path.class),
+                    Cli.option("--environment", "NAME",
+                            "Use every release the PCR history accepts for this environment instead."),
+                    Cli.option("--history", "FILE", "The PCR history for --environment (default: pcr-history.json).")
+                            .type(Path.class).defaultValue("pcr-history.json"),
+                    Cli.option("--account", "ID", "The key's account; default: the role's."),
+                    Cli.option("--role-arn", "ARN", "The parent instance's IAM role ARN, with its path.")
+                            .required(true),
+                    list(Cli.option("--admins", "ARN", "Key administrator ARNs."), String.class),
+                    list(Cli.option("--producers", "ARN",
+                            "ARNs allowed kms:Encrypt and kms:GenerateDataKeyWithoutPlaintext."), String.class),
+                    list(Cli.option("--actions", "ACTION", "Attested actions (default kms:Decrypt)."), String.class)
+                            .defaultValue("kms:Decrypt"),
+                    Cli.option("--pins", "PINS", "Measurements to pin: image, signer, role, instance (default image).")
+                            .defaultValue("image"),
+                    Cli.option("--instance-id", "ID", "Parent instance id for the instance pin."),
+                    Cli.option("--signing-certificate", "PEM",
+                            "The EIF signing certificate, for the signer pin (PCR8).").type(Path.class),
+                    Cli.flag("--deny-guard-rail", "One Deny guard rail per pinned key (default true).").negatable(true)
+                            .defaultValue("true").fallbackValue("true"),
+                    Cli.flag("--allow-debug-mode", "Accept all-zero (debug-mode) PCRs. Development keys only."),
+                    Cli.option("--templates", "DIR", "Edited templates; default: the bundled ones.").type(Path.class),
+                    Cli.option("--output", "FILE", "Where the policy is written (default kms-policy.json); "
+                            + "kms-policy.txt goes beside it.").type(Path.class).defaultValue("kms-policy.json"));
+        }
+
+        /** A repeatable option whose values may also be given comma-separated. */
+        private static OptionSpec.Builder list(OptionSpec.Builder option, Class<?> element) {
+            return option.type(List.class).auxiliaryTypes(element).splitRegex(",");
+        }
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            String environment = Cli.value(spec, "--environment");
+            List<Path> manifests = values(spec, "--manifest");
+            Path history = Cli.value(spec, "--history");
+            Path signingCertificate = Cli.value(spec, "--signing-certificate");
+            Path templates = Cli.value(spec, "--templates");
+            Path output = Cli.value(spec, "--output");
             boolean hasEnvironment = environment != null && !environment.isBlank();
             if (hasEnvironment == !manifests.isEmpty()) {
                 throw new Errors.Usage("name the releases to attest: --manifest FILE[,FILE...] or --environment NAME"
@@ -116,9 +124,13 @@ final class KmsPolicyCommand implements Runnable {
                 throw new Errors.Usage("--history " + history + " is used only with --environment: name the environment "
                         + "whose releases the key may be released to, or leave --history out");
             }
-            KeyPolicyGenerator.Builder b = KeyPolicyGenerator.builder().pins(MeasurementPin.parse(pins))
-                    .account(account).roleArn(roleArn).admins(admins).producers(producers).actions(actions)
-                    .instanceId(instanceId).denyGuardRail(denyGuardRail).allowDebugMode(allowDebugMode)
+            KeyPolicyGenerator.Builder b = KeyPolicyGenerator.builder()
+                    .pins(MeasurementPin.parse(Cli.value(spec, "--pins"))).account(Cli.value(spec, "--account"))
+                    .roleArn(Cli.value(spec, "--role-arn"))
+                    .admins(values(spec, "--admins")).producers(values(spec, "--producers"))
+                    .actions(values(spec, "--actions")).instanceId(Cli.value(spec, "--instance-id"))
+                    .denyGuardRail(Cli.isSet(spec, "--deny-guard-rail"))
+                    .allowDebugMode(Cli.isSet(spec, "--allow-debug-mode"))
                     .signingCertificate(signingCertificate == null ? null
                             : NitroRoots.read(Files2.existingFile(signingCertificate, "--signing-certificate")).get(0))
                     .templates(templates == null ? PolicyTemplates.bundled()
@@ -147,44 +159,50 @@ final class KmsPolicyCommand implements Runnable {
         }
     }
 
-    @Command(name = "lint", mixinStandardHelpOptions = true,
-            description = "Lints an existing key policy; exit 1 when it has errors (it would not enforce attestation).")
     static final class Lint implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Parameters(paramLabel = "POLICY", description = "The key policy (JSON).")
-        Path policy;
-        @Option(names = "--allow-debug-mode", description = "Accept all-zero (debug-mode) PCRs.")
-        boolean allowDebugMode;
+        private CommandSpec spec;
+
+        static CommandSpec spec() {
+            Lint command = new Lint();
+            command.spec = Cli.command(command,
+                    "Lints an existing key policy; exit 1 when it has errors (it would not enforce attestation).");
+            command.spec.addPositional(Cli.parameter("1", "POLICY", "The key policy (JSON).").type(Path.class).build());
+            return Cli.withStandardHelp(command.spec,
+                    Cli.flag("--allow-debug-mode", "Accept all-zero (debug-mode) PCRs."));
+        }
 
         @Override
         public Integer call() {
-            KeyPolicy p = KeyPolicy.read(Files2.existingFile(policy, "POLICY"));
-            boolean ok = report(linter(allowDebugMode).lint(p), spec.commandLine().getOut(), spec.commandLine().getErr());
+            KeyPolicy p = KeyPolicy.read(Files2.existingFile(Cli.parameter(spec, 0), "POLICY"));
+            boolean ok = report(linter(Cli.isSet(spec, "--allow-debug-mode")).lint(p), spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
             return ok ? Attested.OK : Attested.REJECTED;
         }
     }
 
-    @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Evaluates scenarios (docs/kms-policy.md) "
-            + "against a key policy; exit 1 when a scenario does not get the expected decision.")
     static final class Evaluate implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "POLICY", description = "The key policy (JSON).")
-        Path policy;
-        @Parameters(index = "1", paramLabel = "SCENARIOS", description = "The scenarios file.")
-        Path scenarios;
-        @Option(names = "--trust-anchor", paramLabel = "PEM",
-                description = "Root certificate for the scenarios' attestation documents; default: AWS Root-G1.")
-        Path trustAnchor;
-        @Option(names = "--allow-debug-mode", description = "Accept all-zero (debug-mode) PCRs.")
-        boolean allowDebugMode;
+        private CommandSpec spec;
+
+        static CommandSpec spec() {
+            Evaluate command = new Evaluate();
+            command.spec = Cli.command(command, "Evaluates scenarios (docs/kms-policy.md) against a key policy; exit "
+                    + "1 when a scenario does not get the expected decision.");
+            command.spec.addPositional(Cli.parameter("1", "POLICY", "The key policy (JSON).").index("0")
+                    .type(Path.class).build());
+            command.spec.addPositional(Cli.parameter("1", "SCENARIOS", "The scenarios file.").index("1")
+                    .type(Path.class).build());
+            return Cli.withStandardHelp(command.spec,
+                    Cli.option("--trust-anchor", "PEM", "Root certificate for the scenarios' attestation documents; "
+                            + "default: AWS Root-G1.").type(Path.class),
+                    Cli.flag("--allow-debug-mode", "Accept all-zero (debug-mode) PCRs."));
+        }
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            KeyPolicy p = KeyPolicy.read(Files2.existingFile(policy, "POLICY"));
+            KeyPolicy p = KeyPolicy.read(Files2.existingFile(Cli.parameter(spec, 0), "POLICY"));
+            Path trustAnchor = Cli.value(spec, "--trust-anchor");
             AttestationVerifier.Builder v = AttestationVerifier.builder().atDocumentTime();
             if (trustAnchor != null) {
                 v.trustAnchors(NitroRoots.read(Files2.existingFile(trustAnchor, "--trust-anchor")));
@@ -192,8 +210,9 @@ final class KmsPolicyCommand implements Runnable {
             err.println("note: scenario documents are verified at their own timestamp (KMS itself also requires "
                     + "them to be fresh).");
             KeyPolicyEvaluator e = KeyPolicyEvaluator.withVerifier(p, v.build());
-            List<EvaluationScenarios.Result> results = EvaluationScenarios.run(allowDebugMode ? e.allowingDebugMode() : e,
-                    EvaluationScenarios.read(Files2.existingFile(scenarios, "SCENARIOS")));
+            List<EvaluationScenarios.Result> results = EvaluationScenarios.run(
+                    Cli.isSet(spec, "--allow-debug-mode") ? e.allowingDebugMode() : e,
+                    EvaluationScenarios.read(Files2.existingFile(Cli.parameter(spec, 1), "SCENARIOS")));
             results.forEach(r -> (r.met() ? out : err).println(r.line()));
             boolean all = results.stream().allMatch(EvaluationScenarios.Result::met);
             (all ? out : err).println(results.stream().filter(EvaluationScenarios.Result::met).count() + " of "

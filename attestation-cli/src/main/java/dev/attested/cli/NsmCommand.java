@@ -7,30 +7,31 @@ import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Base64;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ScopeType;
 
 /**
  * {@code attested nsm}: the Nitro Secure Module from inside an enclave, through nsm-ffm. nsm-ffm is compiled for
  * Java 25 (the FFM API); its classes are loaded by name, and only on Java 25 or newer.
  */
-@Command(name = "nsm", mixinStandardHelpOptions = true,
-        description = "Talks to the Nitro Secure Module (/dev/nsm) from inside an enclave. Needs Java 25.",
-        subcommands = {NsmCommand.Describe.class, NsmCommand.Attest.class})
 final class NsmCommand implements Runnable {
     /** The first Java feature release with the final FFM API nsm-ffm uses. */
     static final int REQUIRED_JAVA = 25;
     static final String FFM_CLASS = "dev.attested.nsm.ffm.FfmNsm";
 
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
 
-    @Option(names = "--device", defaultValue = "/dev/nsm", scope = picocli.CommandLine.ScopeType.INHERIT,
-            paramLabel = "PATH", description = "The NSM device (default /dev/nsm).")
-    String device;
+    static CommandSpec spec() {
+        NsmCommand command = new NsmCommand();
+        command.spec = Cli.command(command,
+                "Talks to the Nitro Secure Module (/dev/nsm) from inside an enclave. Needs Java 25.");
+        // Inherited: the subcommands take it too, and share its value.
+        Cli.withStandardHelp(command.spec, Cli.option("--device", "PATH", "The NSM device (default /dev/nsm).")
+                .defaultValue("/dev/nsm").scopeType(ScopeType.INHERIT));
+        command.spec.addSubcommand("describe", Cli.withStandardHelp(Cli.command(new Describe(command), "Prints the "
+                + "module's description (module id, version, PCR count, locked PCRs, digest).")));
+        return command.spec.addSubcommand("attest", Attest.spec(command));
+    }
 
     @Override
     public void run() {
@@ -46,6 +47,7 @@ final class NsmCommand implements Runnable {
                     + " runtime; every other command runs on Java 17.");
         }
         try {
+            String device = Cli.value(spec, "--device");
             return (Nsm) Class.forName(FFM_CLASS).getMethod("open", String.class).invoke(null, device);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException r) {
@@ -67,11 +69,12 @@ final class NsmCommand implements Runnable {
         }
     }
 
-    @Command(name = "describe", mixinStandardHelpOptions = true, description = "Prints the module's description "
-            + "(module id, version, PCR count, locked PCRs, digest).")
     static final class Describe implements Callable<Integer> {
-        @ParentCommand
-        NsmCommand parent;
+        private final NsmCommand parent;
+
+        Describe(NsmCommand parent) {
+            this.parent = parent;
+        }
 
         @Override
         public Integer call() {
@@ -92,28 +95,33 @@ final class NsmCommand implements Runnable {
         }
     }
 
-    @Command(name = "attest", mixinStandardHelpOptions = true, description = "Asks for an attestation document "
-            + "and prints it as base64 on one line: 'attested nsm attest | attested verify ...'.")
     static final class Attest implements Callable<Integer> {
-        @ParentCommand
-        NsmCommand parent;
+        private final NsmCommand parent;
+        private CommandSpec spec;
 
-        @Option(names = "--nonce", paramLabel = "HEX|BASE64", description = "The nonce to embed.")
-        String nonce;
-        @Option(names = "--user-data", paramLabel = "HEX|BASE64", description = "The user_data to embed.")
-        String userData;
-        @Option(names = "--public-key", paramLabel = "HEX|BASE64", description = "The public_key to embed.")
-        String publicKey;
+        private Attest(NsmCommand parent) {
+            this.parent = parent;
+        }
+
+        static CommandSpec spec(NsmCommand parent) {
+            Attest command = new Attest(parent);
+            command.spec = Cli.command(command, "Asks for an attestation document and prints it as base64 on one "
+                    + "line: 'attested nsm attest | attested verify ...'.");
+            return Cli.withStandardHelp(command.spec,
+                    Cli.option("--nonce", "HEX|BASE64", "The nonce to embed."),
+                    Cli.option("--user-data", "HEX|BASE64", "The user_data to embed."),
+                    Cli.option("--public-key", "HEX|BASE64", "The public_key to embed."));
+        }
 
         @Override
         public Integer call() {
-            byte[] n = bytes("--nonce", nonce);
-            byte[] u = bytes("--user-data", userData);
-            byte[] k = bytes("--public-key", publicKey);
+            byte[] n = bytes("--nonce", Cli.value(spec, "--nonce"));
+            byte[] u = bytes("--user-data", Cli.value(spec, "--user-data"));
+            byte[] k = bytes("--public-key", Cli.value(spec, "--public-key"));
             Nsm nsm = parent.open();
             try {
                 byte[] document = nsm.attestation(u, n, k);
-                PrintWriter out = parent.spec.commandLine().getOut();
+                PrintWriter out = spec.commandLine().getOut();
                 out.println(Base64.getEncoder().encodeToString(document));
                 out.flush();
                 return Attested.OK;

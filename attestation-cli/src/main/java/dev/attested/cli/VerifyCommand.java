@@ -10,72 +10,42 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code attested verify}: the verify goal's checks and report, from a file, a directory or standard input. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Verifies Nitro Enclaves attestation documents (base64, hex or raw CBOR): COSE signature, "
-                + "certificate chain to the AWS root, time, debug mode and the expected image, nonce, user_data, "
-                + "public_key. The last line says 'verified: true' or 'verified: false (<CODE>)'.",
-                "An expected image is required: --manifest, --pcrs or --environment, or --any-image to say out "
-                + "loud that the image is not checked."})
 final class VerifyCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    private CommandSpec spec;
 
-    @Parameters(arity = "0..1", paramLabel = "FILE|DIR|-",
-            description = "A document, a directory of documents, or - for standard input (the default).")
-    String input;
-
-    @Option(names = "--at", defaultValue = "now", paramLabel = "now|document|INSTANT",
-            description = "Verification time: now (default), document (each document's own timestamp: no replay "
-                    + "protection) or an ISO-8601 instant.")
-    String at;
-
-    @Option(names = "--max-age", paramLabel = "DURATION",
-            description = "Maximum document age with --at now: 5m, 30s, 2h, 1d or ISO-8601 (PT5M); default 5 minutes.")
-    String maxAge;
-
-    @Option(names = "--root", paramLabel = "PEM", description = "Trusted root certificate(s); default: the bundled "
-            + "AWS Nitro Enclaves Root-G1.")
-    Path root;
-
-    @Option(names = "--pcrs", paramLabel = "0:HEX,...", description = "Expected PCRs; overrides the manifest.")
-    String pcrs;
-
-    @Option(names = "--manifest", paramLabel = "FILE", description = "pcr-manifest.json whose PCRs are expected.")
-    Path manifest;
-
-    @Option(names = "--environment", paramLabel = "NAME",
-            description = "Accept any release the PCR history accepts for this environment.")
-    String environment;
-
-    @Option(names = "--history", defaultValue = "pcr-history.json", paramLabel = "FILE",
-            description = "The PCR history for --environment (default: pcr-history.json).")
-    Path history;
-
-    @Option(names = "--nonce", paramLabel = "HEX|BASE64", description = "Expected nonce.")
-    String nonce;
-
-    @Option(names = "--user-data", paramLabel = "HEX|BASE64", description = "Expected user_data.")
-    String userData;
-
-    @Option(names = "--public-key", paramLabel = "HEX|BASE64", description = "Expected public_key.")
-    String publicKey;
-
-    @Option(names = "--allow-debug-mode", description = "Accept documents of debug-mode enclaves (PCR0/1/2 zero).")
-    boolean allowDebugMode;
-
-    @Option(names = "--any-image", description = "Accept documents of ANY enclave image: the PCRs are not checked. "
-            + "Never for key release.")
-    boolean anyImage;
-
-    @Option(names = "--json", description = "Print the JSON report (the verify goal's) instead of the summary.")
-    boolean json;
+    static CommandSpec spec() {
+        VerifyCommand command = new VerifyCommand();
+        command.spec = Cli.command(command, "Verifies Nitro Enclaves attestation documents (base64, hex or raw "
+                + "CBOR): COSE signature, certificate chain to the AWS root, time, debug mode and the expected image, "
+                + "nonce, user_data, public_key. The last line says 'verified: true' or 'verified: false (<CODE>)'.",
+                "An expected image is required: --manifest, --pcrs or --environment, or --any-image to say out "
+                + "loud that the image is not checked.");
+        command.spec.addPositional(Cli.parameter("0..1", "FILE|DIR|-",
+                "A document, a directory of documents, or - for standard input (the default).").build());
+        return Cli.withStandardHelp(command.spec,
+                Cli.option("--at", "now|document|INSTANT", "Verification time: now (default), document (each "
+                        + "document's own timestamp: no replay protection) or an ISO-8601 instant.")
+                        .defaultValue("now"),
+                Cli.option("--max-age", "DURATION",
+                        "Maximum document age with --at now: 5m, 30s, 2h, 1d or ISO-8601 (PT5M); default 5 minutes."),
+                Cli.option("--root", "PEM", "Trusted root certificate(s); default: the bundled AWS Nitro Enclaves "
+                        + "Root-G1.").type(Path.class),
+                Cli.option("--pcrs", "0:HEX,...", "Expected PCRs; overrides the manifest."),
+                Cli.option("--manifest", "FILE", "pcr-manifest.json whose PCRs are expected.").type(Path.class),
+                Cli.option("--environment", "NAME", "Accept any release the PCR history accepts for this environment."),
+                Cli.option("--history", "FILE", "The PCR history for --environment (default: pcr-history.json).")
+                        .type(Path.class).defaultValue("pcr-history.json"),
+                Cli.option("--nonce", "HEX|BASE64", "Expected nonce."),
+                Cli.option("--user-data", "HEX|BASE64", "Expected user_data."),
+                Cli.option("--public-key", "HEX|BASE64", "Expected public_key."),
+                Cli.flag("--allow-debug-mode", "Accept documents of debug-mode enclaves (PCR0/1/2 zero)."),
+                Cli.flag("--any-image", "Accept documents of ANY enclave image: the PCRs are not checked. "
+                        + "Never for key release."),
+                Cli.flag("--json", "Print the JSON report (the verify goal's) instead of the summary."));
+    }
 
     /** The clock behind --at now. */
     Clock clock = Clock.systemUTC();
@@ -84,6 +54,13 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String input = Cli.parameter(spec, 0);
+        String at = Cli.value(spec, "--at");
+        Path history = Cli.value(spec, "--history");
+        Path manifest = Cli.value(spec, "--manifest");
+        Path root = Cli.value(spec, "--root");
+        boolean anyImage = Cli.isSet(spec, "--any-image");
+        boolean allowDebugMode = Cli.isSet(spec, "--allow-debug-mode");
         VerificationRequest request;
         List<Path> files;
         try {
@@ -92,12 +69,14 @@ final class VerifyCommand implements Callable<Integer> {
             }
             request = VerificationRequest.builder()
                     .manifest(manifest == null ? null : Files2.existing(manifest, "--manifest"))
-                    .history(history).environment(environment).pcrs(VerificationOptions.pcrs(pcrs)).anyImage(anyImage)
-                    .nonce(VerificationOptions.bytes("--nonce", nonce))
-                    .userData(VerificationOptions.bytes("--user-data", userData))
-                    .publicKey(VerificationOptions.bytes("--public-key", publicKey))
+                    .history(history).environment(Cli.value(spec, "--environment"))
+                    .pcrs(VerificationOptions.pcrs(Cli.value(spec, "--pcrs"))).anyImage(anyImage)
+                    .nonce(VerificationOptions.bytes("--nonce", Cli.value(spec, "--nonce")))
+                    .userData(VerificationOptions.bytes("--user-data", Cli.value(spec, "--user-data")))
+                    .publicKey(VerificationOptions.bytes("--public-key", Cli.value(spec, "--public-key")))
                     .trustAnchors(root == null ? null : Files2.existing(root, "--root"))
-                    .time(VerificationOptions.time(at)).maxAge(VerificationOptions.duration("--max-age", maxAge))
+                    .time(VerificationOptions.time(at))
+                    .maxAge(VerificationOptions.duration("--max-age", Cli.value(spec, "--max-age")))
                     .allowDebugMode(allowDebugMode).clock(clock).build();
             files = input == null || input.equals("-") ? List.of(Path.of("/dev/stdin"))
                     : AttestationDocuments.list(Path.of(input));
@@ -119,7 +98,7 @@ final class VerifyCommand implements Callable<Integer> {
                     + "when made, not that it is fresh (no replay protection).");
         }
         VerificationReport report = VerificationReport.verify(request, files, clock);
-        if (json) {
+        if (Cli.isSet(spec, "--json")) {
             out.print(new String(report.toJson(), StandardCharsets.UTF_8));
             out.println();
         } else {

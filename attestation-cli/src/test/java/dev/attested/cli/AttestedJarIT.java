@@ -22,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +93,13 @@ class AttestedJarIT {
     }
 
     static Run runIn(Path cwd, Path java, byte[] stdin, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-jar", JAR.toAbsolutePath().toString()));
+        return runIn(cwd, java, List.of(), stdin, args);
+    }
+
+    static Run runIn(Path cwd, Path java, List<String> jvmOptions, byte[] stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java.toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", JAR.toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).start();
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
@@ -132,6 +140,33 @@ class AttestedJarIT {
         Run r = run(java, null, "--version");
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().matches("attested \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\n"), r.toString());
+    }
+
+    /**
+     * The command model is built without reading picocli's annotations: the JDK would make each annotation instance
+     * a dynamic proxy whose class is generated at run time, which no start-up cache (CDS, AOT) can hold.
+     */
+    @ParameterizedTest
+    @MethodSource("javas")
+    void aShortRunGeneratesNoProxyClass(Path java) throws Exception {
+        Path cwd = Path.of("").toAbsolutePath();
+        Path classes = dir.resolve("class-load-" + java.hashCode() + ".log");
+        List<String> log = List.of("-Xlog:class+load=info:file=" + classes);
+        Map<List<String>, Integer> runs = new LinkedHashMap<>();
+        runs.put(List.of("--version"), 0);
+        runs.put(List.of("verify", "--at", "document", "--pcrs", MARLIN_PCRS), 0);
+        runs.put(List.of("--help"), 0);
+        runs.put(List.of("kms-policy", "generate", "--help"), 0);
+        runs.put(List.of("pcr", "--role", "arn:aws:iam::123456789012:role/r"), 0);
+        runs.put(List.of("verfy"), 2);
+        for (Map.Entry<List<String>, Integer> e : runs.entrySet()) {
+            Run r = runIn(cwd, java, log, marlin(), e.getKey().toArray(String[]::new));
+            assertEquals(e.getValue(), r.exit(), e.getKey() + ": " + r.exit());
+            String loaded = Files.readString(classes);
+            assertTrue(loaded.contains("dev.attested.cli.Attested source:"), e.getKey() + ": class loading is logged");
+            List<String> proxies = loaded.lines().filter(l -> l.contains("__dynamic_proxy__")).toList();
+            assertEquals(List.of(), proxies, e.getKey() + " generated proxy classes");
+        }
     }
 
     @ParameterizedTest

@@ -1,6 +1,7 @@
 package dev.attested.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -54,5 +55,13 @@ class CommandTreeTest {
         assertEquals(Attested.USAGE, Attested.run(new String[] {"pcr", "--no-such-flag"}, new PrintWriter(new StringWriter()),
                 new PrintWriter(err)));
         assertTrue(err.toString().contains("Try 'attested pcr --help'."), err.toString());
+    }
+
+    @Test
+    void aCommandReadingAnOptionItDoesNotDeclareFailsSayingWhich() {
+        CommandLine.Model.CommandSpec verify = Attested.commandLine("verify").getSubcommands().get("verify")
+                .getCommandSpec();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Cli.value(verify, "--no-such"));
+        assertEquals("'attested verify' declares no option --no-such", e.getMessage());
     }
 }
