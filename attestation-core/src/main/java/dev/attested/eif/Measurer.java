@@ -49,9 +49,9 @@ final class Measurer implements AutoCloseable {
     /** Largest part of a file mapped at once: a section of any size is mapped window by window. */
     static final long WINDOW = 64L << 20;
     /** Mapped slices handed to the lanes and not yet digested by all of them: the calling thread waits beyond. */
-    private static final int SLICES_IN_FLIGHT = 32;
-    /** The calling thread checksums mapped bytes through a heap buffer of this size (see {@link #crcOfMapped}). */
-    private static final int CRC_SCRATCH = 64 << 10;
+    private static final int SLICES_IN_FLIGHT = 8;
+    /** Mapped bytes are checksummed and digested through heap buffers of this size (see {@link #dispatchMapped}). */
+    private static final int SCRATCH = 64 << 10;
 
     private final Lane image = new Lane("eif-pcr0", sha384());
     private final Lane application = new Lane("eif-pcr2", sha384());
@@ -266,9 +266,9 @@ final class Measurer implements AutoCloseable {
 
     /**
      * Hands a slice of a mapping to the digests that need it, then checksums it here. A slice is never given to
-     * native code: the lanes' {@code MessageDigest.update(ByteBuffer)} and {@link #crcOfMapped} copy a few
-     * kilobytes at a time through {@code ByteBuffer.get}, whose access of a page that no longer exists (the file
-     * was truncated) raises {@link InternalError} instead of crashing the JVM.
+     * native code: each lane and {@link #crcOfMapped} copy it 64 KiB at a time into a heap buffer of their own
+     * (which stays in the core's cache) through {@code ByteBuffer.get}, whose access of a page that no longer
+     * exists (the file was truncated) raises {@link InternalError} instead of crashing the JVM.
      */
     private void dispatchMapped(ByteBuffer slice, Region region) throws IOException {
         boolean measured = region != Region.UNMEASURED;
@@ -289,13 +289,13 @@ final class Measurer implements AutoCloseable {
                 }
             };
             if (measured) {
-                image.submit(slice.duplicate(), release);
+                image.submitMapped(slice, release);
             }
             if (app) {
-                application.submit(slice.duplicate(), release);
+                application.submitMapped(slice, release);
             }
             if (file != null) {
-                file.submit(slice.duplicate(), release);
+                file.submitMapped(slice, release);
             }
         }
         crcOfMapped(slice);
@@ -304,20 +304,31 @@ final class Measurer implements AutoCloseable {
     /** CRC32 of a mapped slice, copied to a small heap buffer first (see {@link #dispatchMapped}). */
     private void crcOfMapped(ByteBuffer slice) throws MappedFileFault {
         if (crcScratch == null) {
-            crcScratch = new byte[CRC_SCRATCH];
+            crcScratch = new byte[SCRATCH];
         }
-        int length = slice.remaining();
         try {
-            for (int done = 0; done < length; ) {
-                int n = Math.min(crcScratch.length, length - done);
-                slice.get(slice.position() + done, crcScratch, 0, n);
-                crc.update(crcScratch, 0, n);
-                done += n;
-            }
+            throughScratch(slice, crcScratch, (b, n) -> crc.update(b, 0, n));
         } catch (InternalError e) {
             throw new MappedFileFault(e);
         }
-        crcLength += length;
+        crcLength += slice.remaining();
+    }
+
+    /** Feeds {@code slice} (not moved) to {@code sink} through {@code scratch}, one buffer-full at a time. */
+    private static void throughScratch(ByteBuffer slice, byte[] scratch, ScratchSink sink) {
+        int length = slice.remaining();
+        for (int done = 0; done < length; ) {
+            int n = Math.min(scratch.length, length - done);
+            slice.get(slice.position() + done, scratch, 0, n);
+            sink.accept(scratch, n);
+            done += n;
+        }
+    }
+
+    /** Takes the first {@code n} bytes of a scratch buffer. */
+    @FunctionalInterface
+    private interface ScratchSink {
+        void accept(byte[] bytes, int n);
     }
 
     /** The bytes of a mapped file could not be read: the file shrank while mapped, or its storage failed. */
@@ -419,6 +430,8 @@ final class Measurer implements AutoCloseable {
         private ExecutorService executor;
         private Future<?> last;
         private volatile Throwable failure;
+        /** Used on the lane's thread only. */
+        private byte[] scratch;
 
         Lane(String name, MessageDigest digest) {
             this.name = name;
@@ -436,6 +449,10 @@ final class Measurer implements AutoCloseable {
 
         /** Queues a digest update of {@code view} on this lane's thread; {@code release} runs afterwards in any case. */
         void submit(ByteBuffer view, Runnable release) {
+            submit(() -> digest.update(view), release);
+        }
+
+        private void submit(Runnable task, Runnable release) {
             if (executor == null) {
                 executor = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, name);
@@ -445,7 +462,18 @@ final class Measurer implements AutoCloseable {
                     return t;
                 });
             }
-            enqueue(() -> digest.update(view), release);
+            enqueue(task, release);
+        }
+
+        /** Queues a digest update of a mapped {@code slice} through this lane's own heap buffer; then {@code release}. */
+        void submitMapped(ByteBuffer slice, Runnable release) {
+            ByteBuffer view = slice.duplicate();
+            submit(() -> {
+                if (scratch == null) {
+                    scratch = new byte[SCRATCH];
+                }
+                throughScratch(view, scratch, (b, n) -> digest.update(b, 0, n));
+            }, release);
         }
 
         private void enqueue(Runnable task, Runnable release) {
