@@ -12,7 +12,7 @@ public final class EifException extends AttestedException {
 
     /** Stable error codes, each with what to do about it. */
     public enum Code implements ErrorCode {
-        /** The file ends before the header or a section it announces. */
+        /** The file ends before the header or a section it announces, or shrank while it was read. */
         EIF_TRUNCATED("The file is cut short: copy the whole EIF again and compare its SHA-256 with the published one."),
         /** The first four bytes are not {@code .eif}: not an enclave image file. */
         EIF_BAD_MAGIC("The file is not an enclave image file (.eif): check the path."),

@@ -12,9 +12,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -27,7 +29,9 @@ import java.util.zip.CRC32;
  * Reads an EIF strictly (docs/spec/eif-format.md §2, §4, §7) and measures it in one streaming pass: the header and its
  * tables are checked against the file length and against the section walk before any section is read, no length from
  * the file sizes an allocation beyond fixed limits, and every byte after the CRC field is checksummed while PCR0/1/2
- * are computed (PCR2 on a second thread).
+ * are computed (PCR2 on a second thread). A regular file's kernel and ramdisks are mapped (read-only, a bounded
+ * window at a time) rather than copied into buffers; a file that shrinks while it is read fails with
+ * {@code EIF_TRUNCATED}, like one that was short from the start.
  *
  * <p>Accepted structure: version 4, flags = architecture bit only, sections back to back from offset 548 up to
  * the end of the file, section flags 0, exactly one kernel, one cmdline and one metadata section, at least one
@@ -51,8 +55,25 @@ public final class EifReader {
      * the returned image (for {@code describe-eif}, which prints {@code CheckCRC}/{@code SignatureCheck}).
      */
     public static EifImage inspect(Path file) {
+        return inspect(file, null);
+    }
+
+    /** {@link #inspect(Path)}, running {@code afterMapping} (for tests) once the first section has been mapped. */
+    static EifImage inspect(Path file, Runnable afterMapping) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Measurer m = new Measurer()) {
-            return inspect(ch, m);
+            boolean mapped = Files.readAttributes(file, BasicFileAttributes.class).isRegularFile();
+            m.afterMapping(afterMapping);
+            long length = ch.size();
+            try {
+                return inspect(ch, m, length, mapped);
+            } catch (Measurer.MappedFileFault e) {
+                throw changedWhileMapped(file, ch, length, e);
+            } catch (InternalError e) { // a fault on the mapping may surface after the access that caused it
+                if (!mapped) {
+                    throw e;
+                }
+                throw changedWhileMapped(file, ch, length, e);
+            }
         } catch (NoSuchFileException e) {
             throw new EifException(EifException.Code.EIF_IO, "the EIF " + file + " does not exist");
         } catch (IOException e) {
@@ -60,8 +81,24 @@ public final class EifReader {
         }
     }
 
-    private static EifImage inspect(FileChannel ch, Measurer m) throws IOException {
-        long length = ch.size();
+    /** A mapped read failed: the file shrank under the mapping (truncated), or the file system failed to read it. */
+    private static EifException changedWhileMapped(Path file, FileChannel ch, long length, Throwable fault) {
+        long now;
+        try {
+            now = ch.size();
+        } catch (IOException e) {
+            now = -1;
+        }
+        if (now >= 0 && now < length) {
+            return new EifException(EifException.Code.EIF_TRUNCATED, "the EIF " + file + " shrank from " + length + " to " + now
+                    + " bytes while it was read (another program is writing or truncating it?); read it again once it is complete",
+                    fault);
+        }
+        return new EifException(EifException.Code.EIF_IO, "cannot read the EIF " + file + " (" + length
+                + " bytes) through its memory mapping: " + fault.getMessage(), fault);
+    }
+
+    private static EifImage inspect(FileChannel ch, Measurer m, long length, boolean mapped) throws IOException {
         if (length < EifHeader.LENGTH) {
             if (length >= 4 && !java.util.Arrays.equals(readAt(ch, 0, 4), EifHeader.MAGIC)) {
                 throw new EifException(EifException.Code.EIF_BAD_MAGIC, "the file (" + length
@@ -96,7 +133,8 @@ public final class EifReader {
                         + Long.toUnsignedString(declared) + " bytes but the header table says " + size);
             }
             m.update(sh, Measurer.Region.UNMEASURED, null);
-            ch.position(offset + EifHeader.SECTION_HEADER_LENGTH);
+            long start = offset + EifHeader.SECTION_HEADER_LENGTH;
+            ch.position(start);
             switch (type) {
                 case KERNEL, CMDLINE -> {
                     if (ramdisks > 0) {
@@ -108,14 +146,14 @@ public final class EifReader {
                     } else {
                         cmdlines++;
                     }
-                    copy(ch, m, size, Measurer.Region.BOOTSTRAP);
+                    feed(ch, m, mapped, start, size, Measurer.Region.BOOTSTRAP);
                 }
                 case RAMDISK -> {
                     if (kernels == 0 || cmdlines == 0) {
                         throw new EifException(EifException.Code.EIF_BAD_SECTION, "section " + i
                                 + " is a ramdisk before the kernel and cmdline sections");
                     }
-                    copy(ch, m, size, ramdisks == 0 ? Measurer.Region.BOOTSTRAP : Measurer.Region.APPLICATION);
+                    feed(ch, m, mapped, start, size, ramdisks == 0 ? Measurer.Region.BOOTSTRAP : Measurer.Region.APPLICATION);
                     if (ramdisks == 0) {
                         m.endBootstrap();
                     }
@@ -255,8 +293,10 @@ public final class EifReader {
         return new EifException(EifException.Code.EIF_SIGNATURE_INVALID, message);
     }
 
-    private static void copy(FileChannel ch, Measurer m, long size, Measurer.Region region) throws IOException {
-        if (!m.copy(ch, size, region, null)) {
+    /** Feeds a section's {@code size} bytes at {@code start}: mapped from a regular file, else read from the channel. */
+    private static void feed(FileChannel ch, Measurer m, boolean mapped, long start, long size, Measurer.Region region)
+            throws IOException {
+        if (!(mapped ? m.map(ch, start, size, region) : m.copy(ch, size, region, null))) {
             throw new EifException(EifException.Code.EIF_TRUNCATED, "the file ended while a section was read (it is being modified?)");
         }
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
@@ -25,6 +27,10 @@ import java.util.zip.CRC32;
  * few small sections, so the digests of one byte range are computed side by side while the calling thread reads
  * or produces the next range and writes it out. Memory is a fixed pool of eight 1 MiB heap buffers (heap, because
  * the digests read arrays without copying), whatever the size of the file.
+ *
+ * <p>The reader feeds a regular file's large sections by mapping them instead ({@link #map}): no copy out of the
+ * page cache, the lanes digest slices of the mapping, and memory stays bounded by the mapping window and a fixed
+ * number of slices in flight.
  */
 final class Measurer implements AutoCloseable {
     /** Which PCRs a byte range belongs to. */
@@ -40,6 +46,12 @@ final class Measurer implements AutoCloseable {
     static final int CHUNK = 1 << 20;
     private static final int SMALL = 64 << 10;
     private static final int BUFFERS = 8;
+    /** Largest part of a file mapped at once: a section of any size is mapped window by window. */
+    static final long WINDOW = 64L << 20;
+    /** Mapped slices handed to the lanes and not yet digested by all of them: the calling thread waits beyond. */
+    private static final int SLICES_IN_FLIGHT = 8;
+    /** Mapped bytes are checksummed and digested through heap buffers of this size (see {@link #dispatchMapped}). */
+    private static final int SCRATCH = 64 << 10;
 
     private final Lane image = new Lane("eif-pcr0", sha384());
     private final Lane application = new Lane("eif-pcr2", sha384());
@@ -51,6 +63,9 @@ final class Measurer implements AutoCloseable {
     private boolean bootstrapEnded;
     private byte[] bootstrapDigest;
     private long crcLength;
+    private final Semaphore slices = new Semaphore(SLICES_IN_FLIGHT);
+    private byte[] crcScratch;
+    private Runnable afterMapping;
 
     /** A measurer of PCR0/1/2 and the CRC (the reader's). */
     Measurer() {
@@ -119,6 +134,45 @@ final class Measurer implements AutoCloseable {
             dispatch(buf, region, out);
         }
         return true;
+    }
+
+    /**
+     * Feeds exactly {@code size} bytes of the regular file {@code ch} from {@code position} like {@link #copy}, but
+     * by mapping them read-only, {@link #WINDOW} bytes at a time, instead of reading them into heap buffers: each
+     * lane digests {@link #CHUNK}-byte slices of the mapping and this thread checksums them. Sections of at most a
+     * few kilobytes are read as {@link #copy} reads them. Returns false if the file is shorter than
+     * {@code position + size}.
+     *
+     * @throws MappedFileFault if the mapped bytes could not be read (the file shrank under the mapping)
+     */
+    boolean map(FileChannel ch, long position, long size, Region region) throws IOException {
+        if (size <= SMALL) {
+            ch.position(position);
+            return copy(ch, size, region, null);
+        }
+        long done = 0;
+        while (done < size) {
+            long length = Math.min(WINDOW, size - done);
+            if (ch.size() < position + done + length) {
+                return false;
+            }
+            ByteBuffer window = ch.map(FileChannel.MapMode.READ_ONLY, position + done, length);
+            Runnable hook = afterMapping;
+            if (hook != null) {
+                afterMapping = null;
+                hook.run();
+            }
+            for (int offset = 0; offset < length; offset += CHUNK) {
+                dispatchMapped(window.slice(offset, (int) Math.min(CHUNK, length - offset)), region);
+            }
+            done += length;
+        }
+        return true;
+    }
+
+    /** For tests: runs {@code hook} once, right after {@link #map} has made its first mapping and before any access. */
+    void afterMapping(Runnable hook) {
+        this.afterMapping = hook;
     }
 
     /**
@@ -207,6 +261,82 @@ final class Measurer implements AutoCloseable {
             }
         } finally {
             release.run();
+        }
+    }
+
+    /**
+     * Hands a slice of a mapping to the digests that need it, then checksums it here. A slice is never given to
+     * native code: each lane and {@link #crcOfMapped} copy it 64 KiB at a time into a heap buffer of their own
+     * (which stays in the core's cache) through {@code ByteBuffer.get}, whose access of a page that no longer
+     * exists (the file was truncated) raises {@link InternalError} instead of crashing the JVM.
+     */
+    private void dispatchMapped(ByteBuffer slice, Region region) throws IOException {
+        boolean measured = region != Region.UNMEASURED;
+        boolean app = region == Region.APPLICATION;
+        int users = (measured ? 1 : 0) + (app ? 1 : 0) + (file != null ? 1 : 0);
+        if (users > 0) {
+            try {
+                slices.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while measuring");
+            }
+            threaded = true;
+            AtomicInteger left = new AtomicInteger(users);
+            Runnable release = () -> {
+                if (left.decrementAndGet() == 0) {
+                    slices.release();
+                }
+            };
+            if (measured) {
+                image.submitMapped(slice, release);
+            }
+            if (app) {
+                application.submitMapped(slice, release);
+            }
+            if (file != null) {
+                file.submitMapped(slice, release);
+            }
+        }
+        crcOfMapped(slice);
+    }
+
+    /** CRC32 of a mapped slice, copied to a small heap buffer first (see {@link #dispatchMapped}). */
+    private void crcOfMapped(ByteBuffer slice) throws MappedFileFault {
+        if (crcScratch == null) {
+            crcScratch = new byte[SCRATCH];
+        }
+        try {
+            throughScratch(slice, crcScratch, (b, n) -> crc.update(b, 0, n));
+        } catch (InternalError e) {
+            throw new MappedFileFault(e);
+        }
+        crcLength += slice.remaining();
+    }
+
+    /** Feeds {@code slice} (not moved) to {@code sink} through {@code scratch}, one buffer-full at a time. */
+    private static void throughScratch(ByteBuffer slice, byte[] scratch, ScratchSink sink) {
+        int length = slice.remaining();
+        for (int done = 0; done < length; ) {
+            int n = Math.min(scratch.length, length - done);
+            slice.get(slice.position() + done, scratch, 0, n);
+            sink.accept(scratch, n);
+            done += n;
+        }
+    }
+
+    /** Takes the first {@code n} bytes of a scratch buffer. */
+    @FunctionalInterface
+    private interface ScratchSink {
+        void accept(byte[] bytes, int n);
+    }
+
+    /** The bytes of a mapped file could not be read: the file shrank while mapped, or its storage failed. */
+    static final class MappedFileFault extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        MappedFileFault(Throwable cause) {
+            super("the mapped file could not be read: " + cause.getMessage(), cause);
         }
     }
 
@@ -300,6 +430,8 @@ final class Measurer implements AutoCloseable {
         private ExecutorService executor;
         private Future<?> last;
         private volatile Throwable failure;
+        /** Used on the lane's thread only. */
+        private byte[] scratch;
 
         Lane(String name, MessageDigest digest) {
             this.name = name;
@@ -317,14 +449,31 @@ final class Measurer implements AutoCloseable {
 
         /** Queues a digest update of {@code view} on this lane's thread; {@code release} runs afterwards in any case. */
         void submit(ByteBuffer view, Runnable release) {
+            submit(() -> digest.update(view), release);
+        }
+
+        private void submit(Runnable task, Runnable release) {
             if (executor == null) {
                 executor = Executors.newSingleThreadExecutor(r -> {
                     Thread t = new Thread(r, name);
                     t.setDaemon(true);
+                    // A fault on a mapping surfaces asynchronously, possibly just after the task: kept, not printed.
+                    t.setUncaughtExceptionHandler((thread, e) -> failure = e);
                     return t;
                 });
             }
-            enqueue(() -> digest.update(view), release);
+            enqueue(task, release);
+        }
+
+        /** Queues a digest update of a mapped {@code slice} through this lane's own heap buffer; then {@code release}. */
+        void submitMapped(ByteBuffer slice, Runnable release) {
+            ByteBuffer view = slice.duplicate();
+            submit(() -> {
+                if (scratch == null) {
+                    scratch = new byte[SCRATCH];
+                }
+                throughScratch(view, scratch, (b, n) -> digest.update(b, 0, n));
+            }, release);
         }
 
         private void enqueue(Runnable task, Runnable release) {
@@ -351,6 +500,9 @@ final class Measurer implements AutoCloseable {
                 } catch (ExecutionException e) {
                     failure = e.getCause();
                 }
+            }
+            if (failure instanceof InternalError) { // what reading a page of a truncated mapped file raises
+                throw new MappedFileFault(failure);
             }
             if (failure != null) {
                 throw new IllegalStateException(name + " hashing failed", failure);
