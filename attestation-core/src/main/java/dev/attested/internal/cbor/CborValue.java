@@ -13,6 +13,9 @@ import java.util.Map;
  * byte strings, insertion-ordered maps, tags, null versus absent) and nothing else.
  */
 public sealed interface CborValue {
+    // The types that serve as map keys (integers, text, bytes) spell out equals and hashCode: a record's generated
+    // ones are linked at their first call by an invokedynamic bootstrap that spins method handles at run time, which
+    // no start-up cache holds, and every document's COSE header and payload are maps looked up by such keys.
 
     /**
      * Major type 0. {@code value} holds the 64 bits of the unsigned integer: values from 2<sup>63</sup> on read as
@@ -61,6 +64,16 @@ public sealed interface CborValue {
         }
 
         @Override
+        public boolean equals(Object o) {
+            return o instanceof UnsignedInt u && u.value == value;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(value);
+        }
+
+        @Override
         public String toString() {
             return Long.toUnsignedString(value);
         }
@@ -86,6 +99,16 @@ public sealed interface CborValue {
                         + Long.MIN_VALUE + ", found " + this);
             }
             return -1 - raw;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NegativeInt n && n.raw == raw;
+        }
+
+        @Override
+        public int hashCode() {
+            return ~Long.hashCode(raw);
         }
 
         @Override
@@ -128,6 +151,16 @@ public sealed interface CborValue {
             if (value == null) {
                 throw new IllegalArgumentException("text must not be null");
             }
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Text t && t.value.equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return value.hashCode();
         }
 
         @Override

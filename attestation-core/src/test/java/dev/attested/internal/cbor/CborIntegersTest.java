@@ -73,6 +73,21 @@ class CborIntegersTest {
     }
 
     @Test
+    void keysOfDifferentTypesAreDistinctAndEqualKeysAreDuplicates() {
+        // {0: 1, -1: 2, "a": 3, h'61': 4}: an unsigned and a negative integer with the same raw bits, text and bytes
+        // with the same octets
+        CborValue.MapValue m = (CborValue.MapValue) decodeHex("a4" + "00" + "01" + "20" + "02" + "6161" + "03" + "4161" + "04");
+        assertEquals(4, m.entries().size());
+        assertEquals(new CborValue.UnsignedInt(1), m.entries().get(new CborValue.UnsignedInt(0)));
+        assertEquals(new CborValue.UnsignedInt(2), m.entries().get(new CborValue.NegativeInt(0)));
+        assertEquals(new CborValue.UnsignedInt(3), m.entries().get(new CborValue.Text("a")));
+        assertEquals(new CborValue.UnsignedInt(4), m.entries().get(new CborValue.Bytes(new byte[] {0x61})));
+        // {"a": 1, "a": 2} and {-1: 1, -1: 2}
+        assertEquals(CborException.Reason.DUPLICATE_KEY, assertThrows(CborException.class, () -> decodeHex("a2616101616102")).reason());
+        assertEquals(CborException.Reason.DUPLICATE_KEY, assertThrows(CborException.class, () -> decodeHex("a220012002")).reason());
+    }
+
+    @Test
     void nonShortestEncodingsOfOneKeyAreDuplicates() {
         // {1: 1, 1 (as 0x18 0x01): 2}
         CborException e = assertThrows(CborException.class, () -> decodeHex("a20101180102"));
