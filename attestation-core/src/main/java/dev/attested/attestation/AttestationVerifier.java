@@ -180,17 +180,18 @@ public final class AttestationVerifier {
 
     private ValidatedChain validateChain(List<byte[]> bundle, Leaf leaf, Instant at) {
         Anchor anchor = null;
-        for (Anchor a : anchors) {
-            if (Arrays.equals(a.der, bundle.get(0))) {
-                anchor = a;
-                break;
+        int anchorIndex = -1;
+        for (int i = 0; i < anchors.size() && anchor == null; i++) {
+            if (Arrays.equals(anchors.get(i).der, bundle.get(0))) {
+                anchor = anchors.get(i);
+                anchorIndex = i;
             }
         }
         if (anchor == null) {
             throw new AttestationException(Code.UNTRUSTED_ROOT, "expected cabundle[0] to be a trusted root ("
                     + describeAnchors() + "), found a certificate with SHA-256 " + sha256(bundle.get(0)) + ".");
         }
-        ChainKey key = new ChainKey(anchors.indexOf(anchor), bundle.subList(1, bundle.size()));
+        ChainKey key = new ChainKey(anchorIndex, bundle.subList(1, bundle.size()));
         ValidatedChain chain = chains.get(key);
         boolean firstSight = chain == null;
         if (firstSight) {
