@@ -1,6 +1,7 @@
 package dev.attested.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +127,8 @@ public final class Attested implements Runnable {
                 cl.addSubcommand(name, command(name));
             }
         }
+        // picocli converts paths by reflection (Paths.get), which spins method handles at run time; Path.of is the same.
+        cl.registerConverter(Path.class, Path::of);
         cl.setExitCodeExceptionMapper(Errors::exitCode);
         cl.setExecutionExceptionHandler((e, line, parsed) -> Errors.report(e, line.getErr()));
         cl.setParameterExceptionHandler((e, args) -> {

@@ -25,6 +25,11 @@ public final class StartupTraining {
                 Files.copy(in, document);
             }
             String doc = document.toString();
+            // a directory of two documents: listing, ordering and the documents verified side by side
+            Path documents = Files.createDirectory(dir.resolve("documents"));
+            Files.copy(document, documents.resolve("a.b64"));
+            Files.copy(document, documents.resolve("b.b64"));
+            run("verify", documents.toString(), "--at", "document", "--any-image");
             run("verify", doc, "--at", "document", "--any-image");
             run("verify", doc, "--at", "document", "--any-image", "--json");
             run("verify", "--at", "document", "--pcrs", "0:" + "00".repeat(48), doc);
