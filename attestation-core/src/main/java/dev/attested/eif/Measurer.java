@@ -10,7 +10,9 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -82,14 +84,8 @@ final class Measurer implements AutoCloseable {
         crc.update(bytes, 0, bytes.length);
         crcLength += bytes.length;
         byte[] owned = threaded ? bytes.clone() : bytes;
-        if (region != Region.UNMEASURED) {
-            image.run(d -> d.update(owned));
-        }
-        if (region == Region.APPLICATION) {
-            application.run(d -> d.update(owned));
-        }
-        if (file != null) {
-            file.run(d -> d.update(owned));
+        for (Lane lane : lanes(region)) {
+            lane.run(d -> d.update(owned));
         }
         if (out != null) {
             writeFully(out, bytes, bytes.length);
@@ -230,25 +226,33 @@ final class Measurer implements AutoCloseable {
         }
     }
 
+    /** The digests that bytes of {@code region} feed: PCR0's if measured, PCR2's for the application, the file's. */
+    private List<Lane> lanes(Region region) {
+        List<Lane> lanes = new ArrayList<>(3);
+        if (region != Region.UNMEASURED) {
+            lanes.add(image);
+        }
+        if (region == Region.APPLICATION) {
+            lanes.add(application);
+        }
+        if (file != null) {
+            lanes.add(file);
+        }
+        return lanes;
+    }
+
     /** Hands a full buffer to the digests that need it, then checksums and writes it here. */
     private void dispatch(ByteBuffer buf, Region region, WritableByteChannel out) throws IOException {
         threaded = true;
-        boolean measured = region != Region.UNMEASURED;
-        boolean app = region == Region.APPLICATION;
-        AtomicInteger users = new AtomicInteger(1 + (measured ? 1 : 0) + (app ? 1 : 0) + (file != null ? 1 : 0));
+        List<Lane> lanes = lanes(region);
+        AtomicInteger users = new AtomicInteger(1 + lanes.size());
         Runnable release = () -> {
             if (users.decrementAndGet() == 0) {
                 free.add(buf);
             }
         };
-        if (measured) {
-            image.submit(buf.duplicate(), release);
-        }
-        if (app) {
-            application.submit(buf.duplicate(), release);
-        }
-        if (file != null) {
-            file.submit(buf.duplicate(), release);
+        for (Lane lane : lanes) {
+            lane.submit(buf.duplicate(), release);
         }
         try {
             crc.update(buf.duplicate());
@@ -271,10 +275,8 @@ final class Measurer implements AutoCloseable {
      * exists (the file was truncated) raises {@link InternalError} instead of crashing the JVM.
      */
     private void dispatchMapped(ByteBuffer slice, Region region) throws IOException {
-        boolean measured = region != Region.UNMEASURED;
-        boolean app = region == Region.APPLICATION;
-        int users = (measured ? 1 : 0) + (app ? 1 : 0) + (file != null ? 1 : 0);
-        if (users > 0) {
+        List<Lane> lanes = lanes(region);
+        if (!lanes.isEmpty()) {
             try {
                 slices.acquire();
             } catch (InterruptedException e) {
@@ -282,20 +284,14 @@ final class Measurer implements AutoCloseable {
                 throw new InterruptedIOException("interrupted while measuring");
             }
             threaded = true;
-            AtomicInteger left = new AtomicInteger(users);
+            AtomicInteger left = new AtomicInteger(lanes.size());
             Runnable release = () -> {
                 if (left.decrementAndGet() == 0) {
                     slices.release();
                 }
             };
-            if (measured) {
-                image.submitMapped(slice, release);
-            }
-            if (app) {
-                application.submitMapped(slice, release);
-            }
-            if (file != null) {
-                file.submitMapped(slice, release);
+            for (Lane lane : lanes) {
+                lane.submitMapped(slice, release);
             }
         }
         crcOfMapped(slice);
