@@ -119,7 +119,7 @@ public final class Attested implements Runnable {
      * whole tree otherwise (top-level help, completion, a misspelt command that picocli suggests a correction for).
      */
     static CommandLine commandLine(String first) {
-        CommandLine cl = new CommandLine(spec());
+        CommandLine cl = new CommandLine(spec(), Cli.FACTORY);
         boolean one = first != null && COMMANDS.contains(first) && !first.equals("generate-completion");
         boolean none = "--version".equals(first) || "-V".equals(first);
         for (String name : COMMANDS) {

@@ -1,5 +1,6 @@
 package dev.attested.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
@@ -15,9 +16,20 @@ import picocli.CommandLine.Range;
 final class Cli {
     private Cli() {}
 
+    /**
+     * picocli's default factory, created only when picocli asks for an instance: initialising it probes the class
+     * path for Groovy's {@code Closure}, a failed class lookup that a short run need not pay for.
+     */
+    static final CommandLine.IFactory FACTORY = new CommandLine.IFactory() {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            return CommandLine.defaultFactory().create(cls);
+        }
+    };
+
     /** A command whose work is {@code work} (a {@code Runnable} or a {@code Callable}), described so. */
     static CommandSpec command(Object work, String... description) {
-        CommandSpec spec = CommandSpec.wrapWithoutInspection(work);
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(work, FACTORY);
         spec.usageMessage().description(description);
         return spec;
     }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -63,7 +64,7 @@ class LauncherIT {
 
     private static List<Path> caches(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.toString().endsWith(".aot") || p.toString().endsWith(".jsa")).toList();
+            return s.filter(p -> p.toString().endsWith(".aot") || p.toString().endsWith(".jsa")).sorted().toList();
         }
     }
 
@@ -103,6 +104,37 @@ class LauncherIT {
         Run off = launch(java, cache, Map.of("ATTESTED_CACHE", "off"), doc, verify);
         assertEquals(plain.out(), off.out());
         assertEquals(plain.err(), off.err());
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void eachFamilyOfCommandsGetsItsOwnCacheAndANewerJarANewOne(Path java, @TempDir Path work) throws Exception {
+        Path cache = Files.createDirectory(work.resolve("cache"));
+        Path jar = Files.copy(AttestedJarIT.JAR, work.resolve("attested-copy.jar"));
+        Map<String, String> env = Map.of("ATTESTED_JAR", jar.toString());
+        Path file = Files.write(work.resolve("file.bin"), "attested".getBytes(StandardCharsets.US_ASCII));
+
+        Run verify = launch(java, cache, env, AttestedJarIT.marlin(), "verify", "--at", "document", "--any-image");
+        assertEquals(0, verify.exit(), verify.toString());
+        Run pcr = launch(java, cache, env, null, "pcr", "--file", file.toString());
+        assertTrue(pcr.err().contains("preparing the start-up cache"), pcr.err());
+        AttestedJarIT.Run plainPcr = AttestedJarIT.run(java, null, "pcr", "--file", file.toString());
+        assertEquals(plainPcr.exit(), pcr.exit());
+        assertEquals(plainPcr.out(), pcr.out());
+        Run version = launch(java, cache, env, null, "--version");
+        assertTrue(version.err().contains("preparing the start-up cache"), version.err());
+        List<Path> made = caches(cache);
+        assertEquals(3, made.size(), "verify; describe-eif, build-eif and pcr; the rest: " + made);
+        assertFalse(launch(java, cache, env, null, "pcr", "--file", file.toString()).err().contains("preparing"));
+
+        // A rebuilt jar (newer than its caches) gets a new cache, under the same name: none is left behind.
+        Path other = made.stream().filter(p -> p.getFileName().toString().contains("-other.")).findFirst().orElseThrow();
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(
+                Files.getLastModifiedTime(other).toMillis() + 10_000));
+        Run again = launch(java, cache, env, null, "--version");
+        assertTrue(again.err().contains("preparing the start-up cache"), again.err());
+        assertEquals(version.out(), again.out());
+        assertEquals(made, caches(cache));
     }
 
     @ParameterizedTest
