@@ -94,7 +94,9 @@ public final class Attested implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // Standard output is flushed once, at the end of the command (run flushes it): a summary is one write,
+        // not one per line. Standard error, where warnings and progress go, is flushed line by line.
+        System.exit(run(args, new PrintWriter(System.out, false), new PrintWriter(System.err, true)));
     }
 
     /** Runs one command line; returns the exit status. */
