@@ -1,8 +1,6 @@
 package dev.attested.internal.cose;
 
 import java.math.BigInteger;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
@@ -142,17 +140,18 @@ public final class Es384 {
         return signer.generateSignature(digest);
     }
 
-    /** SHA-384 of {@code data}. */
+    /** SHA-384 of {@code data} (Bouncy Castle's digest: no JCA provider is initialised for it). */
     public static byte[] sha384(byte[] data) {
-        return newSha384().digest(data);
+        SHA384Digest d = new SHA384Digest();
+        d.update(data, 0, data.length);
+        return finish(d);
     }
 
-    static MessageDigest newSha384() {
-        try {
-            return MessageDigest.getInstance("SHA-384");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-384 is required of every Java platform", e);
-        }
+    /** The digest of what {@code d} was fed. */
+    static byte[] finish(SHA384Digest d) {
+        byte[] out = new byte[d.getDigestSize()];
+        d.doFinal(out, 0);
+        return out;
     }
 
     private static void toFixed(BigInteger v, byte[] out, int offset) {
