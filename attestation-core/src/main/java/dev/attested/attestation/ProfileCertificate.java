@@ -15,6 +15,8 @@ import org.bouncycastle.asn1.ASN1BitString;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -63,6 +65,18 @@ final class ProfileCertificate {
     final boolean otherCriticalExtension;
     final Es384.PublicKeyHandle key;
 
+    static {
+        // Bouncy Castle validates the encoding of an object identifier it has not pooled by reading a property
+        // through java.security.Security, which loads the JDK's security configuration; those of AWS's
+        // certificates are pooled here, so reading them leaves the JCA alone (any other OID is read all the same).
+        for (String oid : new String[] {
+            "1.2.840.10045.4.3.3", "1.2.840.10045.2.1", "1.3.132.0.34", // ecdsa-with-SHA384, id-ecPublicKey, P-384
+            "2.5.4.3", "2.5.4.6", "2.5.4.7", "2.5.4.8", "2.5.4.10", "2.5.4.11", // CN, C, L, ST, O, OU
+            "2.5.29.14", "2.5.29.15", "2.5.29.19", "2.5.29.31", "2.5.29.35"}) {
+            new ASN1ObjectIdentifier(oid).intern();
+        }
+    }
+
     private ProfileCertificate(byte[] der, byte[] tbs, byte[] signature, byte[] issuerDer, byte[] subjectDer,
             Instant notBefore, Instant notAfter, int basicConstraints, byte[] keyUsage, boolean otherCriticalExtension,
             Es384.PublicKeyHandle key) {
@@ -91,12 +105,20 @@ final class ProfileCertificate {
     }
 
     private static ProfileCertificate parseStrict(byte[] der) throws IOException {
-        Certificate c = Certificate.getInstance(ASN1Primitive.fromByteArray(der));
-        if (!Arrays.equals(c.getEncoded(ASN1Encoding.DER), der)) {
+        // Bouncy Castle's DER encoder asks java.security.Security whether non-DER times and TBSCertificates are
+        // allowed (loading the JDK's security configuration); the definite-length encoder does not. Equality with
+        // it rules out other length forms and trailing bytes; the extensions are checked against their DER below,
+        // the times for their one DER form in instant(), and the names are kept as the bytes received.
+        ASN1Primitive parsed = Es384.readDer(der);
+        if (!Arrays.equals(parsed.getEncoded(ASN1Encoding.DL), der)) {
             return null;
         }
+        Certificate c = Certificate.getInstance(parsed);
+        ASN1Sequence tbsSeq = ASN1Sequence.getInstance(((ASN1Sequence) parsed).getObjectAt(0));
         TBSCertificate t = c.getTBSCertificate();
-        if (t.getVersionNumber() != 3 || t.getIssuerUniqueId() != null || t.getSubjectUniqueId() != null) {
+        if (t.getVersionNumber() != 3 || t.getIssuerUniqueId() != null || t.getSubjectUniqueId() != null
+                || tbsSeq.size() != 8 || !(tbsSeq.getObjectAt(7) instanceof ASN1TaggedObject ext)
+                || ext.getTagNo() != 3) {
             return null;
         }
         if (!isEcdsaSha384(c.getSignatureAlgorithm()) || !isEcdsaSha384(t.getSignature())) {
@@ -113,13 +135,14 @@ final class ProfileCertificate {
         }
         Es384.PublicKeyHandle key;
         try {
-            key = Es384.publicKeyFromSpki(t.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER));
+            key = Es384.publicKeyFromSpki(t.getSubjectPublicKeyInfo());
         } catch (CoseException e) {
             return null;
         }
         Extensions extensions = t.getExtensions();
-        if (extensions == null) {
-            return null;
+        if (extensions == null || !Arrays.equals(extensions.getEncoded(ASN1Encoding.DER),
+                ext.getBaseObject().toASN1Primitive().getEncoded(ASN1Encoding.DL))) {
+            return null; // e.g. an explicit critical FALSE, or TRUE not encoded as FF
         }
         int basicConstraints = -1;
         byte[] keyUsage = null;
@@ -127,9 +150,9 @@ final class ProfileCertificate {
         for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
             Extension e = extensions.getExtension(oid);
             byte[] value = e.getExtnValue().getOctets();
-            ASN1Primitive parsed = ASN1Primitive.fromByteArray(value);
+            ASN1Primitive content = Es384.readDer(value);
             if (Extension.basicConstraints.equals(oid)) {
-                BasicConstraints bc = BasicConstraints.getInstance(parsed);
+                BasicConstraints bc = BasicConstraints.getInstance(content);
                 if (!strict(bc.toASN1Primitive(), value)) {
                     return null;
                 }
@@ -146,25 +169,25 @@ final class ProfileCertificate {
                     return null;
                 }
             } else if (Extension.keyUsage.equals(oid)) {
-                KeyUsage ku = KeyUsage.getInstance(parsed);
+                KeyUsage ku = KeyUsage.getInstance(content);
                 ASN1BitString bits = ASN1BitString.getInstance(ku.toASN1Primitive());
                 if (!strict(bits, value)) {
                     return null;
                 }
                 keyUsage = bits.getBytes();
             } else if (Extension.subjectKeyIdentifier.equals(oid) && !e.isCritical()) {
-                if (!strict(SubjectKeyIdentifier.getInstance(parsed).toASN1Primitive(), value)) {
+                if (!strict(SubjectKeyIdentifier.getInstance(content).toASN1Primitive(), value)) {
                     return null;
                 }
                 continue;
             } else if (Extension.authorityKeyIdentifier.equals(oid) && !e.isCritical()) {
-                if (!strict(AuthorityKeyIdentifier.getInstance(parsed).toASN1Primitive(), value)) {
+                if (!strict(AuthorityKeyIdentifier.getInstance(content).toASN1Primitive(), value)) {
                     return null;
                 }
                 continue;
             } else if (Extension.cRLDistributionPoints.equals(oid) && !e.isCritical()) {
                 // where to fetch CRLs: the JDK's validator does not read it with revocation checking off
-                if (!strict(CRLDistPoint.getInstance(parsed).toASN1Primitive(), value)) {
+                if (!strict(CRLDistPoint.getInstance(content).toASN1Primitive(), value)) {
                     return null;
                 }
                 continue;
@@ -175,9 +198,11 @@ final class ProfileCertificate {
         for (ASN1ObjectIdentifier oid : extensions.getCriticalExtensionOIDs()) {
             otherCritical |= !Extension.basicConstraints.equals(oid) && !Extension.keyUsage.equals(oid);
         }
-        byte[] issuer = t.getIssuer().getEncoded(ASN1Encoding.DER);
-        byte[] subject = t.getSubject().getEncoded(ASN1Encoding.DER);
-        return new ProfileCertificate(der, t.getEncoded(ASN1Encoding.DER), sig.getOctets(), issuer, subject, notBefore,
+        // version, serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo, [3] extensions
+        byte[] issuer = tbsSeq.getObjectAt(3).toASN1Primitive().getEncoded(ASN1Encoding.DL);
+        byte[] subject = tbsSeq.getObjectAt(5).toASN1Primitive().getEncoded(ASN1Encoding.DL);
+        byte[] tbs = tbsSeq.getEncoded(ASN1Encoding.DL);
+        return new ProfileCertificate(der, tbs, sig.getOctets(), issuer, subject, notBefore,
                 notAfter, basicConstraints, keyUsage, otherCritical, key);
     }
 
@@ -195,7 +220,7 @@ final class ProfileCertificate {
      */
     static Instant instant(Time time) {
         try {
-            byte[] enc = time.toASN1Primitive().getEncoded(ASN1Encoding.DER);
+            byte[] enc = time.toASN1Primitive().getEncoded(ASN1Encoding.DL);
             int tag = enc[0];
             String s = new String(enc, 2, enc.length - 2, StandardCharsets.US_ASCII);
             if (enc[1] != s.length() || !s.matches("[0-9]+Z")) {
