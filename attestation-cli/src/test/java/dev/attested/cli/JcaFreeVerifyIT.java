@@ -28,9 +28,21 @@ class JcaFreeVerifyIT {
     @TempDir
     static Path dir;
 
+    /** The four documents alone (test-vectors/attestation also holds the root PEM and a README). */
+    static Path documents;
+
     @BeforeAll
-    static void jarExists() {
+    static void jarAndDocuments() throws Exception {
         AttestedJarIT.jarExists();
+        documents = Files.createDirectories(dir.resolve("documents"));
+        try (java.util.stream.Stream<Path> s = Files.list(AttestedJarIT.VECTORS)) {
+            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".b64")).toList()) {
+                Files.copy(p, documents.resolve(p.getFileName()));
+            }
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(documents)) {
+            assertEquals(4, s.count());
+        }
     }
 
     static List<Path> javas() {
@@ -42,7 +54,7 @@ class JcaFreeVerifyIT {
     void verifyingTheRealDocumentsLoadsNoJcaClass(Path java) throws Exception {
         Path log = dir.resolve("class-load-" + Math.abs(java.hashCode()) + ".log");
         AttestedJarIT.Run r = AttestedJarIT.runIn(Path.of("").toAbsolutePath(), java,
-                List.of("-Xlog:class+load=info:file=" + log), null, "verify", AttestedJarIT.VECTORS.toString(),
+                List.of("-Xlog:class+load=info:file=" + log), null, "verify", documents.toString(),
                 "--at", "document", "--any-image", "--allow-debug-mode");
         assertEquals(0, r.exit(), r.toString());
         assertEquals("verified: true", r.lastLine(), r.toString());
@@ -66,7 +78,7 @@ class JcaFreeVerifyIT {
     @ParameterizedTest
     @MethodSource("javas")
     void theJsonReportStillNamesTheRootAndEveryChain(Path java) throws Exception {
-        AttestedJarIT.Run r = AttestedJarIT.run(java, null, "verify", AttestedJarIT.VECTORS.toString(), "--at",
+        AttestedJarIT.Run r = AttestedJarIT.run(java, null, "verify", documents.toString(), "--at",
                 "document", "--any-image", "--allow-debug-mode", "--json");
         assertEquals(0, r.exit(), r.toString());
         JsonNode report = new ObjectMapper().readTree(r.out());
