@@ -42,6 +42,12 @@ import java.util.SortedMap;
  * profile AWS's chains follow ({@link #withinProfile}), otherwise by the JDK's PKIX validator; afterwards a document
  * from the same instance costs the leaf certificate's signature and the COSE signature (Bouncy Castle's fast
  * P-384), while the validity of every certificate at the verification instant is still checked each time.
+ *
+ * <p>Certificates of the narrow form AWS issues are read with Bouncy Castle's ASN.1 classes
+ * ({@link ProfileCertificate}) and checked without any JCA provider (the profile path, which also uses the
+ * default Root-G1 from code rather than the JDK certificate); everything else, and every document the profile
+ * path does not accept, is decided by the JDK path ({@code CertificateFactory}, the own profile check or PKIX),
+ * which words every error. {@code ProfileChainDifferentialTest} holds the two paths to the same answers.
  */
 public final class AttestationVerifier {
     public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
