@@ -42,6 +42,12 @@ import java.util.SortedMap;
  * profile AWS's chains follow ({@link #withinProfile}), otherwise by the JDK's PKIX validator; afterwards a document
  * from the same instance costs the leaf certificate's signature and the COSE signature (Bouncy Castle's fast
  * P-384), while the validity of every certificate at the verification instant is still checked each time.
+ *
+ * <p>Certificates of the narrow form AWS issues are read with Bouncy Castle's ASN.1 classes
+ * ({@link ProfileCertificate}) and checked without any JCA provider (the profile path, which also uses the
+ * default Root-G1 from code rather than the JDK certificate); everything else, and every document the profile
+ * path does not accept, is decided by the JDK path ({@code CertificateFactory}, the own profile check or PKIX),
+ * which words every error. {@code ProfileChainDifferentialTest} holds the two paths to the same answers.
  */
 public final class AttestationVerifier {
     public static final Duration DEFAULT_MAX_AGE = Duration.ofMinutes(5);
@@ -65,13 +71,22 @@ public final class AttestationVerifier {
     private final Lru<BytesKey, Leaf> leaves = new Lru<>(LEAF_CACHE_SIZE);
     private final java.util.concurrent.atomic.AtomicLong fullPathValidations = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong pkixValidations = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong jcaVerifications = new java.util.concurrent.atomic.AtomicLong();
+    /** The certificates of the profile path (Bouncy Castle's ASN.1, no JCA), cached like {@link #chains}/{@link #leaves}. */
+    private final Lru<ChainKey, List<ProfileCertificate>> profileChains = new Lru<>(CHAIN_CACHE_SIZE);
+    private final Lru<BytesKey, ProfileCertificate> profileLeaves = new Lru<>(LEAF_CACHE_SIZE);
+    private final boolean profilePath;
 
     private AttestationVerifier(Builder b) {
         List<Anchor> list = new ArrayList<>();
-        for (X509Certificate c : b.anchors.isEmpty() ? List.of(NitroRoots.awsG1()) : b.anchors) {
-            list.add(new Anchor(c, encoded(c)));
+        if (b.anchors.isEmpty()) {
+            list.add(Anchor.awsG1());
+        }
+        for (X509Certificate c : b.anchors) {
+            list.add(new Anchor(encoded(c), c));
         }
         this.anchors = List.copyOf(list);
+        this.profilePath = b.profilePath;
         this.timeMode = b.timeMode;
         this.clock = b.clock;
         this.fixedInstant = b.fixedInstant;
@@ -92,6 +107,15 @@ public final class AttestationVerifier {
     public VerifiedAttestation verify(byte[] document, Expectations expectations) {
         Objects.requireNonNull(expectations, "expectations");
         UnverifiedDocument doc = UnverifiedDocument.parseEs384(document);
+        Instant at = instantFor(doc);
+        List<ProfileCertificate> profile = profilePath ? profilePath(doc, at) : null;
+        if (profile != null) {
+            ProfileCertificate leaf = profile.get(0);
+            Expectations.PcrSet matched = checkDocument(doc, expectations, at, leaf.notBefore, leaf.notAfter);
+            return VerifiedAttestation.ofProfilePath(doc, profile, at, timeMode, matched);
+        }
+        // Outside the profile path (or rejected there): the JCA path decides, and words any error.
+        jcaVerifications.incrementAndGet();
         Leaf leaf = leaf(doc.certificateUnsafe());
         try {
             doc.cose().verifyEs384(leaf.key);
@@ -99,12 +123,24 @@ public final class AttestationVerifier {
             throw new AttestationException(Code.SIGNATURE_INVALID, "expected an ES384 signature by the leaf certificate's "
                     + "key over the Sig_structure, found one that does not verify.", e);
         }
-        Instant at = instantFor(doc);
         ValidatedChain chain = validateChain(doc.cabundleUnsafe(), leaf, at);
+        Expectations.PcrSet matched = checkDocument(doc, expectations, at, leaf.notBefore, leaf.notAfter);
+        List<X509Certificate> path = new ArrayList<>();
+        path.add(leaf.cert);
+        for (int i = chain.intermediates.size() - 1; i >= 0; i--) {
+            path.add(chain.intermediates.get(i).cert);
+        }
+        path.add(chain.anchor.cert());
+        return VerifiedAttestation.ofCertificates(doc, path, at, timeMode, matched);
+    }
+
+    /** The checks after the certificates: the timestamp inside the leaf's validity, freshness, debug mode, expectations. */
+    private Expectations.PcrSet checkDocument(UnverifiedDocument doc, Expectations expectations, Instant at,
+            Instant leafNotBefore, Instant leafNotAfter) {
         Instant ts = doc.timestamp();
-        if (ts.isBefore(leaf.notBefore) || ts.isAfter(leaf.notAfter)) {
+        if (ts.isBefore(leafNotBefore) || ts.isAfter(leafNotAfter)) {
             throw new AttestationException(Code.CERT_NOT_VALID_AT_TIME, "expected the document timestamp inside the leaf's validity "
-                    + leaf.notBefore + " .. " + leaf.notAfter + ", found " + ts + ".");
+                    + leafNotBefore + " .. " + leafNotAfter + ", found " + ts + ".");
         }
         if (timeMode == TimeMode.NOW) {
             checkFreshness(ts, at);
@@ -113,14 +149,120 @@ public final class AttestationVerifier {
             throw new AttestationException(Code.DEBUG_MODE,
                     "expected a production enclave, found PCR0, PCR1 and PCR2 all zero (debug mode).");
         }
-        Expectations.PcrSet matched = checkExpectations(doc, expectations);
-        List<X509Certificate> path = new ArrayList<>();
-        path.add(leaf.cert);
-        for (int i = chain.intermediates.size() - 1; i >= 0; i--) {
-            path.add(chain.intermediates.get(i).cert);
+        return checkExpectations(doc, expectations);
+    }
+
+    /**
+     * The profile path: the certificates read with Bouncy Castle's ASN.1 classes ({@link ProfileCertificate}),
+     * the leaf, its signature over the COSE document and the chain to a trusted anchor checked as the JCA path
+     * checks them, within {@link #withinProfile(ProfileCertificate, List)}; no JCA provider is used. Returns the
+     * path (leaf first, anchor last) when every certificate check passes, or null when anything is not shown
+     * here: the JCA path then decides from scratch, so it also words every error.
+     */
+    private List<ProfileCertificate> profilePath(UnverifiedDocument doc, Instant at) {
+        byte[] leafDer = doc.certificateUnsafe();
+        BytesKey leafKey = new BytesKey(leafDer);
+        ProfileCertificate leaf = profileLeaves.get(leafKey);
+        if (leaf == null) {
+            leaf = ProfileCertificate.parse(leafDer);
+            if (leaf == null || leaf.basicConstraints != -1 || !leaf.hasKeyUsage(ProfileCertificate.DIGITAL_SIGNATURE)
+                    || leaf.otherCriticalExtension) {
+                return null;
+            }
+            profileLeaves.put(leafKey, leaf);
         }
-        path.add(chain.anchor.cert);
-        return new VerifiedAttestation(doc, path, at, timeMode, matched);
+        try {
+            doc.cose().verifyEs384(leaf.key);
+        } catch (CoseException e) {
+            return null;
+        }
+        List<byte[]> bundle = doc.cabundleUnsafe();
+        int anchorIndex = -1;
+        for (int i = 0; i < anchors.size() && anchorIndex < 0; i++) {
+            if (Arrays.equals(anchors.get(i).der, bundle.get(0))) {
+                anchorIndex = i;
+            }
+        }
+        if (anchorIndex < 0 || anchors.get(anchorIndex).profile == null) {
+            return null;
+        }
+        ProfileCertificate anchor = anchors.get(anchorIndex).profile;
+        ChainKey key = new ChainKey(anchorIndex, bundle.subList(1, bundle.size()));
+        List<ProfileCertificate> intermediates = profileChains.get(key);
+        boolean firstSight = intermediates == null;
+        if (firstSight) {
+            intermediates = new ArrayList<>();
+            for (int i = 1; i < bundle.size(); i++) {
+                ProfileCertificate c = ProfileCertificate.parse(bundle.get(i));
+                if (c == null) {
+                    return null;
+                }
+                intermediates.add(c);
+            }
+            intermediates = List.copyOf(intermediates);
+        }
+        Instant notBeforeLimit = timeMode == TimeMode.NOW ? at.plus(clockSkew) : at;
+        if (!inWindow(anchor, at, notBeforeLimit) || !inWindow(leaf, at, notBeforeLimit)) {
+            return null;
+        }
+        for (ProfileCertificate c : intermediates) {
+            if (!inWindow(c, at, notBeforeLimit)) {
+                return null;
+            }
+        }
+        ProfileCertificate issuer = intermediates.isEmpty() ? anchor : intermediates.get(intermediates.size() - 1);
+        if (!Arrays.equals(leaf.issuerDer, issuer.subjectDer) || !issuer.key.verifyDer(leaf.tbs, leaf.signature)) {
+            return null;
+        }
+        if (firstSight) {
+            if (!withinProfile(anchor, intermediates)) {
+                return null;
+            }
+            fullPathValidations.incrementAndGet();
+            profileChains.put(key, intermediates);
+        }
+        List<ProfileCertificate> path = new ArrayList<>(intermediates.size() + 2);
+        path.add(leaf);
+        for (int i = intermediates.size() - 1; i >= 0; i--) {
+            path.add(intermediates.get(i));
+        }
+        path.add(anchor);
+        return path;
+    }
+
+    private static boolean inWindow(ProfileCertificate c, Instant at, Instant notBeforeLimit) {
+        return !c.notBefore.isAfter(notBeforeLimit) && !c.notAfter.isBefore(at);
+    }
+
+    /**
+     * {@link #withinProfile(Ca, List)} on certificates read by {@link ProfileCertificate}, which admits only
+     * basicConstraints, keyUsage and non-critical informational extensions (so no name or policy constraints,
+     * policies or mappings): issuer and subject names are compared as DER bytes, a stricter test than the
+     * JDK's {@code X500Principal.equals}. True implies {@link #withinProfile(Ca, List)} is true for the same bytes.
+     */
+    static boolean withinProfile(ProfileCertificate anchor, List<ProfileCertificate> intermediates) {
+        if (!profileCa(anchor, intermediates.size())) {
+            return false;
+        }
+        ProfileCertificate issuer = anchor;
+        for (int i = 0; i < intermediates.size(); i++) {
+            ProfileCertificate c = intermediates.get(i);
+            if (!profileCa(c, intermediates.size() - 1 - i) || c.issuerDer.length <= 2
+                    || !Arrays.equals(c.issuerDer, issuer.subjectDer) || !issuer.key.verifyDer(c.tbs, c.signature)) {
+                return false;
+            }
+            issuer = c;
+        }
+        return true;
+    }
+
+    private static boolean profileCa(ProfileCertificate c, int casBelow) {
+        return c.basicConstraints >= casBelow && c.hasKeyUsage(ProfileCertificate.KEY_CERT_SIGN) && !c.otherCriticalExtension;
+    }
+
+    /** How many documents the JCA path decided (outside the profile path, or rejected there). */
+    long jcaVerifications() {
+        return jcaVerifications.get();
     }
 
     /** How many documents needed a full validation of their intermediate chain because it was not cached. */
@@ -244,11 +386,11 @@ public final class AttestationVerifier {
         }
         Es384.PublicKeyHandle anchorKey = null;
         try {
-            anchorKey = Es384.publicKey(anchor.cert.getPublicKey());
+            anchorKey = Es384.publicKey(anchor.cert().getPublicKey());
         } catch (CoseException e) {
             // a non-P-384 anchor can still anchor P-384 intermediates through PKIX; it cannot sign a leaf directly
         }
-        Ca anchorCa = new Ca(anchor.cert, anchorKey);
+        Ca anchorCa = new Ca(anchor.cert(), anchorKey);
         return new ValidatedChain(anchor, anchorCa, List.copyOf(intermediates));
     }
 
@@ -386,7 +528,7 @@ public final class AttestationVerifier {
         pkixValidations.incrementAndGet();
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
-            PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(chain.anchor.cert, null)));
+            PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(chain.anchor.cert(), null)));
             params.setRevocationEnabled(false);
             params.setDate(Date.from(date));
             CertPathValidator.getInstance("PKIX").validate(certPath, params);
@@ -397,7 +539,7 @@ public final class AttestationVerifier {
             if (e.getReason() == PKIXReason.NO_TRUST_ANCHOR) {
                 // cabundle[0] is the trusted root, so the intermediates do not link up to it
                 throw new AttestationException(Code.CHAIN_INVALID, "expected cabundle[1] issued by the trusted root "
-                        + chain.anchor.cert.getSubjectX500Principal() + ", found no path to it: " + e.getMessage() + ".", e);
+                        + chain.anchor.cert().getSubjectX500Principal() + ", found no path to it: " + e.getMessage() + ".", e);
             }
             if (e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
                     || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
@@ -450,7 +592,7 @@ public final class AttestationVerifier {
             if (sb.length() > 0) {
                 sb.append(" or ");
             }
-            sb.append(a.cert.getSubjectX500Principal()).append(" SHA-256 ").append(sha256(a.der));
+            sb.append(a.cert().getSubjectX500Principal()).append(" SHA-256 ").append(sha256(a.der));
         }
         return sb.toString();
     }
@@ -503,7 +645,7 @@ public final class AttestationVerifier {
         if (expected == null) {
             return;
         }
-        if (found == null || !MessageDigest.isEqual(expected, found)) {
+        if (found == null || !org.bouncycastle.util.Arrays.constantTimeAreEqual(expected, found)) {
             throw new AttestationException(code, "expected " + field + " " + shortHex(expected) + " (" + expected.length
                     + " bytes), found " + (found == null ? "none" : shortHex(found) + " (" + found.length + " bytes)") + ".");
         }
@@ -516,7 +658,34 @@ public final class AttestationVerifier {
 
     // ---- value types and cache ----------------------------------------------------------------------------
 
-    private record Anchor(X509Certificate cert, byte[] der) {}
+    /**
+     * A trust anchor: its DER, read for the profile path ({@code profile}, null when not of its form), and the JCA
+     * certificate, which for the default Root-G1 is made only when the JCA path needs it.
+     */
+    private static final class Anchor {
+        final byte[] der;
+        final ProfileCertificate profile;
+        private volatile X509Certificate cert;
+
+        Anchor(byte[] der, X509Certificate cert) {
+            this.der = der;
+            this.cert = cert;
+            this.profile = ProfileCertificate.parse(der);
+        }
+
+        static Anchor awsG1() {
+            return new Anchor(NitroRoots.awsG1Der(), null);
+        }
+
+        X509Certificate cert() {
+            X509Certificate c = cert;
+            if (c == null) {
+                c = NitroRoots.awsG1(); // the same bytes, from the bundled resource with the same pin
+                cert = c;
+            }
+            return c;
+        }
+    }
 
     /** {@code profileProblem}: why the leaf's own fields (not its issuer) disqualify it, or null; a pure function of its bytes. */
     private record Leaf(X509Certificate cert, Es384.PublicKeyHandle key, Instant notBefore, Instant notAfter, byte[] tbs,
@@ -625,8 +794,15 @@ public final class AttestationVerifier {
         private Instant fixedInstant;
         private Duration maxAge = DEFAULT_MAX_AGE;
         private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+        private boolean profilePath = true;
 
         private Builder() {}
+
+        /** Tests: false sends every document through the JCA path (the differential tests compare the two). */
+        Builder profilePath(boolean enabled) {
+            this.profilePath = enabled;
+            return this;
+        }
 
         /** Adds a trusted root (default when none is added: {@link NitroRoots#awsG1()}). */
         public Builder trustAnchor(X509Certificate root) {

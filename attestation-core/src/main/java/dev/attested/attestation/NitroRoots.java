@@ -24,8 +24,33 @@ public final class NitroRoots {
 
     private static final String AWS_G1_RESOURCE = "aws-nitro-enclaves-root-g1.pem";
     private static volatile X509Certificate awsG1;
+    private static volatile byte[] awsG1Der;
 
     private NitroRoots() {}
+
+    /**
+     * The DER of Root-G1 from the library's code ({@link AwsRootG1}), checked against {@link #AWS_G1_SHA256} with
+     * Bouncy Castle's SHA-256 when first used: the verifier's default trust anchor, with no resource read and no
+     * JCA provider. The caller must not modify the array.
+     */
+    static byte[] awsG1Der() {
+        byte[] der = awsG1Der;
+        if (der == null) {
+            der = pinned(AwsRootG1.der());
+            awsG1Der = der;
+        }
+        return der;
+    }
+
+    /** {@code der} when its SHA-256 is {@link #AWS_G1_SHA256}; otherwise IllegalStateException (the jar was modified). */
+    static byte[] pinned(byte[] der) {
+        String found = ProfileCertificate.sha256Hex(der);
+        if (!AWS_G1_SHA256.equals(found)) {
+            throw new IllegalStateException("bundled Root-G1 does not match the pinned SHA-256 " + AWS_G1_SHA256
+                    + " (found " + found + "); the library jar was modified");
+        }
+        return der;
+    }
 
     /**
      * The bundled AWS Nitro Enclaves Root-G1 ({@code CN=aws.nitro-enclaves}, commercial partition, valid

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -109,8 +108,16 @@ public final class VerificationReport {
         try {
             VerifiedAttestation v = request.verifier().verify(bytes, ex);
             List<CertificateInfo> chain = new ArrayList<>();
-            for (int i = 0; i < v.chain().size(); i++) {
-                chain.add(info(role(i, v.chain().size()), v.chain().get(i)));
+            List<ProfileCertificate> profile = v.profileChain();
+            if (profile != null) {
+                // read by the verifier's profile path: described from the DER, without the JCA
+                for (int i = 0; i < profile.size(); i++) {
+                    chain.add(info(role(i, profile.size()), profile.get(i)));
+                }
+            } else {
+                for (int i = 0; i < v.chain().size(); i++) {
+                    chain.add(info(role(i, v.chain().size()), v.chain().get(i)));
+                }
             }
             // The verifier's answer: the release it matched, whose every PCR the document holds.
             SortedMap<Integer, String> status = new TreeMap<>();
@@ -198,6 +205,11 @@ public final class VerificationReport {
         return i == 0 ? "leaf" : i == size - 1 ? "root" : "intermediate";
     }
 
+    /** The same values as {@link #info(String, X509Certificate)} gives for the same bytes. */
+    static CertificateInfo info(String role, ProfileCertificate c) {
+        return new CertificateInfo(role, c.subject.getName(), c.notBefore, c.notAfter, c.sha256Hex());
+    }
+
     private static CertificateInfo info(String role, X509Certificate c) {
         try {
             String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
@@ -226,8 +238,7 @@ public final class VerificationReport {
         root.put("schemaVersion", SCHEMA_VERSION);
         root.put("verificationTime", request.timeDescription());
         ArrayNode roots = root.putArray("trustAnchors");
-        for (X509Certificate c : request.roots()) {
-            CertificateInfo i = info("root", c);
+        for (CertificateInfo i : request.rootInfos()) {
             roots.addObject().put("subject", i.subject()).put("sha256", i.sha256());
         }
         ObjectNode image = root.putObject("image");
@@ -311,11 +322,11 @@ public final class VerificationReport {
                     String st = r.pcrStatus().get(p.getKey());
                     String suffix = st == null ? "" : st.equals("match") ? "  match"
                             : "  MISMATCH, expected " + expected.get(p.getKey()).hex();
-                    lines.add(String.format(Locale.ROOT, "  PCR%-2d  %s%s", p.getKey(), p.getValue().hex(), suffix));
+                    lines.add("  PCR" + padIndex(p.getKey()) + "  " + p.getValue().hex() + suffix);
                 }
                 r.pcrStatus().forEach((k, v) -> {
                     if (!d.pcrs().containsKey(k)) {
-                        lines.add(String.format(Locale.ROOT, "  PCR%-2d  absent  MISMATCH, expected %s", k, expected.get(k).hex()));
+                        lines.add("  PCR" + padIndex(k) + "  absent  MISMATCH, expected " + expected.get(k).hex());
                     }
                 });
                 d.nonce().ifPresent(n -> lines.add("  nonce       " + n.length + " bytes"));
@@ -336,6 +347,17 @@ public final class VerificationReport {
         lines.add((results.size() - rejectedCount()) + " ok, " + rejectedCount() + " rejected"
                 + (request.expectations().anyImage() ? "; the enclave image was NOT checked (anyImage)" : ""));
         return lines;
+    }
+
+    /** The index left-aligned in two columns (what {@code %-2d} gives), without the cost of a Formatter. */
+    static String padIndex(int index) {
+        String s = Integer.toString(index);
+        return s.length() < 2 ? s + " " : s;
+    }
+
+    /** As {@link #info(String, X509Certificate)} for a trust anchor given as a certificate. */
+    static CertificateInfo rootInfo(X509Certificate c) {
+        return info("root", c);
     }
 
     private static String age(Duration d) {

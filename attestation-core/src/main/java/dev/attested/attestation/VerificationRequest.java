@@ -38,6 +38,7 @@ public final class VerificationRequest {
     private final Path ignoredDefaultManifest;
     private final VerificationTime time;
     private final String timeDescription;
+    /** The trusted roots named by the user, or null for the default AWS Root-G1 (made into a certificate on demand). */
     private final List<X509Certificate> roots;
     private final List<String> warnings;
 
@@ -182,8 +183,11 @@ public final class VerificationRequest {
 
         public VerificationRequest build() {
             AttestationVerifier.Builder vb = AttestationVerifier.builder();
-            List<X509Certificate> roots = trustAnchors == null ? List.of(NitroRoots.awsG1()) : NitroRoots.read(trustAnchors);
-            vb.trustAnchors(roots);
+            // The default root stays the verifier's own (its DER from code, no JCA) until someone asks for roots().
+            List<X509Certificate> roots = trustAnchors == null ? null : NitroRoots.read(trustAnchors);
+            if (roots != null) {
+                vb.trustAnchors(roots);
+            }
             List<String> warnings = new ArrayList<>();
             String timeDescription = time(vb, warnings);
             Expectations.Builder eb = Expectations.builder();
@@ -329,6 +333,17 @@ public final class VerificationRequest {
     }
 
     public List<X509Certificate> roots() {
-        return roots;
+        return roots == null ? List.of(NitroRoots.awsG1()) : roots;
+    }
+
+    /** Subject and SHA-256 of each trusted root; for the default Root-G1 read from its DER, without the JCA. */
+    List<VerificationReport.CertificateInfo> rootInfos() {
+        if (roots == null) {
+            ProfileCertificate g1 = ProfileCertificate.parse(NitroRoots.awsG1Der());
+            if (g1 != null) {
+                return List.of(VerificationReport.info("root", g1));
+            }
+        }
+        return roots().stream().map(VerificationReport::rootInfo).toList();
     }
 }

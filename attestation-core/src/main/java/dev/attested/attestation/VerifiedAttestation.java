@@ -1,8 +1,12 @@
 package dev.attested.attestation;
 
 import dev.attested.pcr.Pcr;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -16,19 +20,34 @@ import java.util.SortedMap;
  */
 public final class VerifiedAttestation {
     private final UnverifiedDocument document;
-    private final List<X509Certificate> chain;
+    /** The path as the profile path read it (leaf first), or null when the JCA path verified the document. */
+    private final List<ProfileCertificate> profileChain;
+    private volatile List<X509Certificate> chain;
     private final Instant verifiedAt;
     private final TimeMode timeMode;
     private final Expectations.PcrSet matched;
 
     /** {@code matched}: the accepted PCR set the document matched, or null when the caller chose {@code anyImage()}. */
-    VerifiedAttestation(UnverifiedDocument document, List<X509Certificate> chain, Instant verifiedAt, TimeMode timeMode,
-            Expectations.PcrSet matched) {
+    private VerifiedAttestation(UnverifiedDocument document, List<ProfileCertificate> profileChain,
+            List<X509Certificate> chain, Instant verifiedAt, TimeMode timeMode, Expectations.PcrSet matched) {
         this.document = document;
-        this.chain = List.copyOf(chain);
+        this.profileChain = profileChain;
+        this.chain = chain;
         this.verifiedAt = verifiedAt;
         this.timeMode = timeMode;
         this.matched = matched;
+    }
+
+    /** Verified by the JCA path: the JCA certificates exist already. */
+    static VerifiedAttestation ofCertificates(UnverifiedDocument document, List<X509Certificate> chain, Instant verifiedAt,
+            TimeMode timeMode, Expectations.PcrSet matched) {
+        return new VerifiedAttestation(document, null, List.copyOf(chain), verifiedAt, timeMode, matched);
+    }
+
+    /** Verified by the profile path: the JCA certificates are made from the DERs on the first {@link #chain()}. */
+    static VerifiedAttestation ofProfilePath(UnverifiedDocument document, List<ProfileCertificate> chain,
+            Instant verifiedAt, TimeMode timeMode, Expectations.PcrSet matched) {
+        return new VerifiedAttestation(document, List.copyOf(chain), null, verifiedAt, timeMode, matched);
     }
 
     /** How the verification instant was chosen. */
@@ -75,11 +94,40 @@ public final class VerifiedAttestation {
 
     /** The validated path: leaf first, then the bundle's intermediates towards the root, then the trust anchor. */
     public List<X509Certificate> chain() {
-        return chain;
+        List<X509Certificate> c = chain;
+        if (c == null) {
+            synchronized (this) {
+                c = chain;
+                if (c == null) {
+                    c = certificates(profileChain);
+                    chain = c;
+                }
+            }
+        }
+        return c;
+    }
+
+    /** The path as read by the verifier's profile path, leaf first; null when the JCA path verified the document. */
+    List<ProfileCertificate> profileChain() {
+        return profileChain;
+    }
+
+    private static List<X509Certificate> certificates(List<ProfileCertificate> path) {
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            List<X509Certificate> out = new ArrayList<>(path.size());
+            for (ProfileCertificate p : path) {
+                out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(p.der)));
+            }
+            return List.copyOf(out);
+        } catch (CertificateException e) {
+            // the verifier's profile path admits only certificates the JDK reads (ProfileChainDifferentialTest)
+            throw new IllegalStateException("a verified certificate does not parse with the JDK: " + e.getMessage(), e);
+        }
     }
 
     public X509Certificate leaf() {
-        return chain.get(0);
+        return chain().get(0);
     }
 
     /** The instant at which every certificate was found valid. */

@@ -56,7 +56,11 @@ class ProfileChainDifferentialTest {
     enum Defect {
         NOT_CA, PATH_LEN_ZERO, NO_BASIC_CONSTRAINTS, NO_KEY_USAGE, NO_KEY_CERT_SIGN, KEY_USAGE_NOT_CRITICAL,
         UNKNOWN_CRITICAL, UNKNOWN_NON_CRITICAL, NAME_CONSTRAINTS, POLICIES, POLICY_CONSTRAINTS, WRONG_ISSUER_NAME,
-        WRONG_SIGNER, SHA256_SIGNATURE
+        WRONG_SIGNER, SHA256_SIGNATURE,
+        /** Informational and benign: both checks accept it. */
+        CRL_DISTRIBUTION_POINTS,
+        /** basicConstraints encoded with a redundant long-form length: not DER, so never on the profile path. */
+        BER_BASIC_CONSTRAINTS
     }
 
     private record Ca(X500Name name, KeyPair keys, X509Certificate cert) {}
@@ -129,11 +133,103 @@ class ProfileChainDifferentialTest {
         KeyPair[] keys = {KEYS.keyPair("a"), KEYS.keyPair("b"), KEYS.keyPair("c"), KEYS.keyPair("d"), KEYS.keyPair("e")};
         assertTrue(ownCheck(keys, null));
         for (Defect d : Defect.values()) {
-            if (d != Defect.UNKNOWN_NON_CRITICAL && d != Defect.KEY_USAGE_NOT_CRITICAL) {
+            if (d != Defect.UNKNOWN_NON_CRITICAL && d != Defect.KEY_USAGE_NOT_CRITICAL && d != Defect.CRL_DISTRIBUTION_POINTS
+                    && d != Defect.BER_BASIC_CONSTRAINTS) {
                 assertFalse(ownCheck(keys, d), d + " on the middle CA is still within the profile");
             }
         }
         assertTrue(ownCheck(keys, Defect.UNKNOWN_NON_CRITICAL), "a non-critical unknown extension changes nothing");
+        assertTrue(ownCheck(keys, Defect.CRL_DISTRIBUTION_POINTS));
+    }
+
+    /**
+     * Every generated chain, with a leaf that may carry a defect too, as a signed document through the verifier's
+     * profile path (Bouncy Castle's ASN.1, no JCA) and through the JCA path alone: the same verdict, code and
+     * message each time; and the profile path's own chain check never accepts what the JCA path's check or PKIX
+     * refuses.
+     */
+    @Test
+    void theProfilePathDecidesEveryGeneratedDocumentAsTheJcaPath() throws Exception {
+        Random random = new Random(20261204);
+        KeyPair[] keys = new KeyPair[6];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = KEYS.keyPair("k" + i);
+        }
+        Expectations any = Expectations.builder().anyImage().build();
+        int rounds = 240;
+        int accepted = 0;
+        int profileAccepted = 0;
+        Map<String, Integer> rejections = new java.util.TreeMap<>();
+        AttestationVerifier profilePathTotal = null;
+        long jcaDecided = 0;
+        for (int round = 0; round < rounds; round++) {
+            Defect[] defects = new Defect[5]; // 0 the root, 1..3 the intermediates, 4 the leaf
+            int count = round % 3 == 0 ? 0 : 1 + (round % 5 == 0 ? 1 : 0);
+            for (int d = 0; d < count; d++) {
+                defects[random.nextInt(5)] = Defect.values()[random.nextInt(Defect.values().length)];
+            }
+            List<Ca> cas = new ArrayList<>();
+            Ca issuer = null;
+            for (int i = 0; i < 4; i++) {
+                Ca ca = issue(new X500Name("C=US, O=Amazon, OU=AWS, CN=ca" + i + ".test"), keys[i], issuer, true,
+                        defects[i], keys[5], random);
+                cas.add(ca);
+                issuer = ca;
+            }
+            X509Certificate leaf = issue(new X500Name("C=US, O=Amazon, OU=AWS, CN=leaf.test"), keys[4], issuer, false,
+                    defects[4], keys[5], random).cert();
+            List<byte[]> bundle = new ArrayList<>();
+            for (Ca ca : cas) {
+                bundle.add(ca.cert().getEncoded());
+            }
+            byte[] doc = KEYS.documentBuilder().timestamp(AT).certificate(leaf.getEncoded()).cabundle(bundle)
+                    .signingKey(keys[4].getPrivate()).sign();
+            AttestationVerifier withProfile = AttestationVerifier.builder().trustAnchor(cas.get(0).cert()).at(AT).build();
+            AttestationVerifier jcaOnly = AttestationVerifier.builder().trustAnchor(cas.get(0).cert()).at(AT)
+                    .profilePath(false).build();
+            String viaProfile = outcome(withProfile, doc, any);
+            String viaJca = outcome(jcaOnly, doc, any);
+            assertEquals(viaJca, viaProfile, "round " + round + ", defects (root, 3 CAs, leaf) " + java.util.Arrays.toString(defects));
+            boolean profileDecided = withProfile.jcaVerifications() == 0;
+            jcaDecided += withProfile.jcaVerifications();
+            if (viaJca.equals("ok")) {
+                accepted++;
+                profileAccepted += profileDecided ? 1 : 0;
+            } else {
+                rejections.merge(viaJca.substring(0, viaJca.indexOf(':')), 1, Integer::sum);
+                assertFalse(profileDecided, "round " + round + ": a rejection must come from the JCA path");
+            }
+            // The chain check alone, on whatever ProfileCertificate reads.
+            List<ProfileCertificate> read = new ArrayList<>();
+            for (Ca ca : cas) {
+                read.add(ProfileCertificate.parse(ca.cert().getEncoded()));
+            }
+            if (!read.contains(null) && AttestationVerifier.withinProfile(read.get(0), read.subList(1, 4))) {
+                List<AttestationVerifier.Ca> jcaCas = new ArrayList<>();
+                for (Ca ca : cas) {
+                    jcaCas.add(new AttestationVerifier.Ca(ca.cert(), Es384.publicKey(ca.cert().getPublicKey())));
+                }
+                assertTrue(AttestationVerifier.withinProfile(jcaCas.get(0), jcaCas.subList(1, 4)), "round " + round);
+                // PKIX checks the leaf too: with a clean leaf, the chain the profile path accepts must pass
+                assertTrue(defects[4] != null || pkix(cas, leaf), "round " + round
+                        + ": the profile path accepts a chain PKIX refuses; " + java.util.Arrays.toString(defects));
+            }
+        }
+        // Both sides are exercised: most clean documents stay on the profile path, defects reach the JCA path.
+        assertTrue(profileAccepted >= rounds / 3, "profile path accepted only " + profileAccepted + " of " + accepted);
+        assertTrue(accepted > profileAccepted, "no accepted document was left to the JCA path");
+        assertTrue(rejections.containsKey("CHAIN_INVALID"), rejections.toString());
+        assertTrue(jcaDecided > 0);
+    }
+
+    /** "ok", or the rejection's code and message. */
+    private static String outcome(AttestationVerifier v, byte[] doc, Expectations ex) {
+        try {
+            v.verify(doc, ex);
+            return "ok";
+        } catch (AttestationException e) {
+            return e.code() + ": " + e.getMessage();
+        }
     }
 
     private static boolean ownCheck(KeyPair[] keys, Defect middle) throws Exception {
@@ -185,7 +281,14 @@ class ProfileChainDifferentialTest {
         X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuerName, BigInteger.valueOf(1 + random.nextInt(1 << 30)),
                 java.util.Date.from(AT.minusSeconds(3600)), java.util.Date.from(AT.plusSeconds(3600)), name,
                 SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()));
-        if (defect != Defect.NO_BASIC_CONSTRAINTS) {
+        if (defect == Defect.BER_BASIC_CONSTRAINTS) {
+            byte[] der = (ca ? new BasicConstraints(true) : new BasicConstraints(false)).getEncoded("DER");
+            byte[] ber = new byte[der.length + 1];
+            ber[0] = der[0];
+            ber[1] = (byte) 0x81; // the same length in the long form
+            System.arraycopy(der, 1, ber, 2, der.length - 1);
+            b.addExtension(Extension.basicConstraints, true, ber);
+        } else if (defect != Defect.NO_BASIC_CONSTRAINTS) {
             BasicConstraints bc = !ca || defect == Defect.NOT_CA ? new BasicConstraints(false)
                     : defect == Defect.PATH_LEN_ZERO ? new BasicConstraints(0) : new BasicConstraints(true);
             b.addExtension(Extension.basicConstraints, true, bc);
@@ -195,6 +298,12 @@ class ProfileChainDifferentialTest {
                     : defect == Defect.NO_KEY_CERT_SIGN ? KeyUsage.digitalSignature | KeyUsage.cRLSign
                     : KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature;
             b.addExtension(Extension.keyUsage, defect != Defect.KEY_USAGE_NOT_CRITICAL, new KeyUsage(bits));
+        }
+        if (defect == Defect.CRL_DISTRIBUTION_POINTS) {
+            b.addExtension(Extension.cRLDistributionPoints, false, new org.bouncycastle.asn1.x509.CRLDistPoint(
+                    new org.bouncycastle.asn1.x509.DistributionPoint[] {new org.bouncycastle.asn1.x509.DistributionPoint(
+                        new org.bouncycastle.asn1.x509.DistributionPointName(new org.bouncycastle.asn1.x509.GeneralNames(
+                            new GeneralName(GeneralName.uniformResourceIdentifier, "http://crl.test/ca.crl"))), null, null)}));
         }
         if (defect == Defect.UNKNOWN_CRITICAL || defect == Defect.UNKNOWN_NON_CRITICAL) {
             b.addExtension(UNKNOWN, defect == Defect.UNKNOWN_CRITICAL, new DEROctetString(new byte[] {1, 2, 3}));

@@ -1,6 +1,8 @@
 package dev.attested.attestation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +17,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +62,42 @@ class RealDocumentsTest {
         v.verify(f.bytes(), DEBUG_OK);
         assertEquals(1, v.fullPathValidations());
         assertEquals(0, v.pkixValidations(), "AWS's chain is within the verifier's own profile check (no JDK PKIX)");
+        assertEquals(0, v.jcaVerifications(), "AWS's certificates are read on the profile path (no JCA)");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fixtures.class)
+    void theProfilePathGivesTheJcaPathsChainAndDescription(Fixtures f) throws Exception {
+        VerifiedAttestation profile = ARCHIVE.verify(f.bytes(), DEBUG_OK);
+        AttestationVerifier jcaOnly = AttestationVerifier.builder().atDocumentTime().profilePath(false).build();
+        VerifiedAttestation jca = jcaOnly.verify(f.bytes(), DEBUG_OK);
+        assertEquals(1, jcaOnly.jcaVerifications());
+        List<ProfileCertificate> read = profile.profileChain();
+        assertEquals(5, read.size());
+        assertEquals(null, jca.profileChain());
+        assertEquals(jca.chain().size(), profile.chain().size());
+        for (int i = 0; i < read.size(); i++) {
+            java.security.cert.X509Certificate c = jca.chain().get(i);
+            assertArrayEquals(c.getEncoded(), profile.chain().get(i).getEncoded());
+            assertEquals(VerificationReport.rootInfo(c), VerificationReport.info("root", read.get(i)));
+            assertEquals(c.getSubjectX500Principal().toString(), read.get(i).subject.toString());
+            assertEquals(c.getIssuerX500Principal(), read.get(i).issuer);
+        }
+        assertSame(profile.chain(), profile.chain(), "the JCA chain is made once");
+        assertEquals(profile.leaf(), jca.leaf());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fixtures.class)
+    void aRejectionReadsTheSameOnBothPaths(Fixtures f) {
+        for (Instant at : new Instant[] {Instant.parse("2030-01-01T00:00:00Z"), f.timestamp.minusSeconds(86_400 * 400)}) {
+            AttestationException profile = assertThrows(AttestationException.class,
+                    () -> AttestationVerifier.builder().at(at).build().verify(f.bytes(), DEBUG_OK));
+            AttestationException jca = assertThrows(AttestationException.class,
+                    () -> AttestationVerifier.builder().at(at).profilePath(false).build().verify(f.bytes(), DEBUG_OK));
+            assertEquals(jca.code(), profile.code());
+            assertEquals(jca.getMessage(), profile.getMessage());
+        }
     }
 
     @Test

@@ -4,9 +4,9 @@ import dev.attested.internal.cbor.CborException;
 import dev.attested.internal.cbor.CborReader;
 import dev.attested.internal.cbor.CborValue;
 import dev.attested.internal.cbor.CborWriter;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.util.Map;
+import org.bouncycastle.crypto.digests.SHA384Digest;
 
 /**
  * A COSE_Sign1 structure (RFC 8152 §4.2): {@code [protected: bstr, unprotected: map, payload: bstr, signature: bstr]},
@@ -155,12 +155,14 @@ public final class CoseSign1 {
 
     /** SHA-384 of {@link #sigStructure()}, computed without copying the payload. */
     public byte[] sigStructureDigest() {
-        MessageDigest md = Es384.newSha384();
-        md.update(new CborWriter(32).startArray(4).text("Signature1").bytes(protectedHeader).bytes(new byte[0])
-                .toByteArray());
-        md.update(bstrHead(payload.length));
-        md.update(payload);
-        return md.digest();
+        SHA384Digest md = new SHA384Digest();
+        byte[] head = new CborWriter(32).startArray(4).text("Signature1").bytes(protectedHeader).bytes(new byte[0])
+                .toByteArray();
+        md.update(head, 0, head.length);
+        byte[] bstr = bstrHead(payload.length);
+        md.update(bstr, 0, bstr.length);
+        md.update(payload, 0, payload.length);
+        return Es384.finish(md);
     }
 
     /** Verifies the ES384 signature with {@code key}; throws {@link CoseException} with SIGNATURE_INVALID otherwise. */

@@ -1,13 +1,12 @@
 package dev.attested.internal.cose;
 
 import java.math.BigInteger;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.util.Arrays;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1InputStream;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -92,8 +91,18 @@ public final class Es384 {
 
     /** Prepares a DER SubjectPublicKeyInfo; it must name id-ecPublicKey with the secp384r1 curve. */
     public static PublicKeyHandle publicKeyFromSpki(byte[] spki) {
+        SubjectPublicKeyInfo info;
         try {
-            SubjectPublicKeyInfo info = SubjectPublicKeyInfo.getInstance(spki);
+            info = SubjectPublicKeyInfo.getInstance(readDer(spki));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new CoseException(CoseException.Code.UNSUPPORTED_KEY, "not a valid P-384 public key: " + e.getMessage(), e);
+        }
+        return publicKeyFromSpki(info);
+    }
+
+    /** Prepares a SubjectPublicKeyInfo; it must name id-ecPublicKey with the secp384r1 curve. */
+    public static PublicKeyHandle publicKeyFromSpki(SubjectPublicKeyInfo info) {
+        try {
             if (!X9ObjectIdentifiers.id_ecPublicKey.equals(info.getAlgorithm().getAlgorithm())) {
                 throw new CoseException(CoseException.Code.UNSUPPORTED_KEY,
                         "expected an EC public key, found algorithm " + info.getAlgorithm().getAlgorithm());
@@ -142,16 +151,63 @@ public final class Es384 {
         return signer.generateSignature(digest);
     }
 
-    /** SHA-384 of {@code data}. */
+    /** SHA-384 of {@code data} (Bouncy Castle's digest: no JCA provider is initialised for it). */
     public static byte[] sha384(byte[] data) {
-        return newSha384().digest(data);
+        SHA384Digest d = new SHA384Digest();
+        d.update(data, 0, data.length);
+        return finish(d);
     }
 
-    static MessageDigest newSha384() {
+    /** The digest of what {@code d} was fed. */
+    static byte[] finish(SHA384Digest d) {
+        byte[] out = new byte[d.getDigestSize()];
+        d.doFinal(out, 0);
+        return out;
+    }
+
+    /**
+     * Reads exactly one ASN.1 object from {@code der}, as {@link ASN1Primitive#fromByteArray} does (extra bytes are an
+     * error), at most 64 constructed levels deep (Bouncy Castle's default). Bouncy Castle's public
+     * {@code ASN1InputStream} constructors look up that depth limit as a property through
+     * {@code java.security.Security}, which loads the JDK's security configuration (the first step of the JCA's
+     * start-up) for nothing; its constructor that takes the depth does not, so it is used when the runtime allows
+     * reflective access to it, and the public constructor otherwise.
+     */
+    public static ASN1Primitive readDer(byte[] der) throws java.io.IOException {
+        ASN1InputStream in = null;
+        if (QUIET_INPUT != null) {
+            try {
+                in = QUIET_INPUT.newInstance(der, false, MAX_DEPTH);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                in = null;
+            }
+        }
+        if (in == null) {
+            in = new ASN1InputStream(der);
+        }
+        try (ASN1InputStream input = in) {
+            ASN1Primitive p = input.readObject();
+            if (p == null) {
+                throw new java.io.IOException("no ASN.1 object");
+            }
+            if (input.available() != 0) {
+                throw new java.io.IOException("Extra data detected in stream");
+            }
+            return p;
+        }
+    }
+
+    private static final int MAX_DEPTH = 64;
+    private static final java.lang.reflect.Constructor<ASN1InputStream> QUIET_INPUT = quietInput();
+
+    private static java.lang.reflect.Constructor<ASN1InputStream> quietInput() {
         try {
-            return MessageDigest.getInstance("SHA-384");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-384 is required of every Java platform", e);
+            java.lang.reflect.Constructor<ASN1InputStream> c =
+                    ASN1InputStream.class.getDeclaredConstructor(byte[].class, boolean.class, int.class);
+            c.setAccessible(true);
+            return c;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null; // another Bouncy Castle version, or a module that does not open the package
         }
     }
 
@@ -164,7 +220,7 @@ public final class Es384 {
 
     private static BigInteger[] decodeDer(byte[] der) {
         try {
-            ASN1Primitive p = ASN1Primitive.fromByteArray(der);
+            ASN1Primitive p = readDer(der);
             if (!(p instanceof ASN1Sequence seq) || seq.size() != 2) {
                 return null;
             }
