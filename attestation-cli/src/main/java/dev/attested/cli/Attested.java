@@ -1,5 +1,6 @@
 package dev.attested.cli;
 
+import dev.attested.attestation.AttestationVerifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -94,9 +95,24 @@ public final class Attested implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("verify")) {
+            // The verifier's one-time set-up (digests, curve tables, the bundled root) on the second CPU while this
+            // thread parses the command line; the verification itself repeats whatever did not happen here.
+            Thread prepare = new Thread(Attested::prepareVerifier, "attested-prepare");
+            prepare.setDaemon(true);
+            prepare.start();
+        }
         // Standard output is flushed once, at the end of the command (run flushes it): a summary is one write,
         // not one per line. Standard error, where warnings and progress go, is flushed line by line.
         System.exit(run(args, new PrintWriter(System.out, false), new PrintWriter(System.err, true)));
+    }
+
+    private static void prepareVerifier() {
+        try {
+            AttestationVerifier.prepare();
+        } catch (RuntimeException e) {
+            // nothing is lost: the first verification does the same work and reports its error
+        }
     }
 
     /** Runs one command line; returns the exit status. */

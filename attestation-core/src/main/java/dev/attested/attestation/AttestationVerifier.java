@@ -99,6 +99,20 @@ public final class AttestationVerifier {
     }
 
     /**
+     * Does now, once per process, the set-up that the first verification would otherwise do on its caller's
+     * thread: Bouncy Castle's digests and their service registry (which starts {@code java.util.logging}), the
+     * P-384 generator's table of multiples, and the bundled Root-G1 read and checked against its pin. It verifies
+     * and decides nothing, and calling it is never required; a short-lived process (the attested command line)
+     * runs it on a second thread while it parses its arguments and reads its inputs. Thread-safe.
+     *
+     * @throws IllegalStateException if the bundled root does not match its pin (as the first verification would)
+     */
+    public static void prepare() {
+        Anchor.awsG1(); // first: a verifier's construction needs it
+        Es384.prepare();
+    }
+
+    /**
      * Verifies one document against {@code expectations}, which name the accepted image(s) or explicitly waive
      * the image check ({@link Expectations.Builder#anyImage()}).
      *
@@ -673,8 +687,17 @@ public final class AttestationVerifier {
             this.profile = ProfileCertificate.parse(der);
         }
 
-        static Anchor awsG1() {
-            return new Anchor(NitroRoots.awsG1Der(), null);
+        /**
+         * Read and checked against its pin once per process (an anchor is immutable but for its lazy JCA copy); a
+         * thread that asks while another reads it waits for that one rather than reading it too.
+         */
+        private static Anchor awsG1;
+
+        static synchronized Anchor awsG1() {
+            if (awsG1 == null) {
+                awsG1 = new Anchor(NitroRoots.awsG1Der(), null);
+            }
+            return awsG1;
         }
 
         X509Certificate cert() {

@@ -24,6 +24,7 @@ import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.WNafUtil;
 
 /**
  * ECDSA P-384 with SHA-384 on Bouncy Castle's optimised secp384r1 curve (several times faster than the JDK's
@@ -151,6 +152,16 @@ public final class Es384 {
         return signer.generateSignature(digest);
     }
 
+    /**
+     * What the first verification would otherwise set up on its caller's thread: the digests' service registry
+     * and the generator's precomputed multiples, at the window width {@code ECDSASigner}'s verification asks for
+     * with a scalar of the group order's size (Bouncy Castle keeps them with the curve's generator).
+     */
+    public static void prepare() {
+        finish(new SHA384Digest());
+        WNafUtil.precompute(DOMAIN.getG(), WNafUtil.getWindowSize(DOMAIN.getN().bitLength(), 8), true);
+    }
+
     /** SHA-384 of {@code data} (Bouncy Castle's digest: no JCA provider is initialised for it). */
     public static byte[] sha384(byte[] data) {
         SHA384Digest d = new SHA384Digest();
@@ -167,25 +178,10 @@ public final class Es384 {
 
     /**
      * Reads exactly one ASN.1 object from {@code der}, as {@link ASN1Primitive#fromByteArray} does (extra bytes are an
-     * error), at most 64 constructed levels deep (Bouncy Castle's default). Bouncy Castle's public
-     * {@code ASN1InputStream} constructors look up that depth limit as a property through
-     * {@code java.security.Security}, which loads the JDK's security configuration (the first step of the JCA's
-     * start-up) for nothing; its constructor that takes the depth does not, so it is used when the runtime allows
-     * reflective access to it, and the public constructor otherwise.
+     * error), with Bouncy Castle's limits: no length beyond the input, at most 64 constructed levels deep.
      */
     public static ASN1Primitive readDer(byte[] der) throws java.io.IOException {
-        ASN1InputStream in = null;
-        if (QUIET_INPUT != null) {
-            try {
-                in = QUIET_INPUT.newInstance(der, false, MAX_DEPTH);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                in = null;
-            }
-        }
-        if (in == null) {
-            in = new ASN1InputStream(der);
-        }
-        try (ASN1InputStream input = in) {
+        try (ASN1InputStream input = new ASN1InputStream(der)) {
             ASN1Primitive p = input.readObject();
             if (p == null) {
                 throw new java.io.IOException("no ASN.1 object");
@@ -194,20 +190,6 @@ public final class Es384 {
                 throw new java.io.IOException("Extra data detected in stream");
             }
             return p;
-        }
-    }
-
-    private static final int MAX_DEPTH = 64;
-    private static final java.lang.reflect.Constructor<ASN1InputStream> QUIET_INPUT = quietInput();
-
-    private static java.lang.reflect.Constructor<ASN1InputStream> quietInput() {
-        try {
-            java.lang.reflect.Constructor<ASN1InputStream> c =
-                    ASN1InputStream.class.getDeclaredConstructor(byte[].class, boolean.class, int.class);
-            c.setAccessible(true);
-            return c;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null; // another Bouncy Castle version, or a module that does not open the package
         }
     }
 
