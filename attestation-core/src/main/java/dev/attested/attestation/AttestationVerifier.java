@@ -191,12 +191,7 @@ public final class AttestationVerifier {
             return null;
         }
         List<byte[]> bundle = doc.cabundleUnsafe();
-        int anchorIndex = -1;
-        for (int i = 0; i < anchors.size() && anchorIndex < 0; i++) {
-            if (Arrays.equals(anchors.get(i).der, bundle.get(0))) {
-                anchorIndex = i;
-            }
-        }
+        int anchorIndex = anchorIndex(bundle.get(0));
         if (anchorIndex < 0 || anchors.get(anchorIndex).profile == null) {
             return null;
         }
@@ -244,6 +239,16 @@ public final class AttestationVerifier {
         return path;
     }
 
+    /** The index of the trusted anchor whose DER is {@code der} (cabundle[0]), or -1. */
+    private int anchorIndex(byte[] der) {
+        for (int i = 0; i < anchors.size(); i++) {
+            if (Arrays.equals(anchors.get(i).der, der)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static boolean inWindow(ProfileCertificate c, Instant at, Instant notBeforeLimit) {
         return !c.notBefore.isAfter(notBeforeLimit) && !c.notAfter.isBefore(at);
     }
@@ -272,6 +277,11 @@ public final class AttestationVerifier {
 
     private static boolean profileCa(ProfileCertificate c, int casBelow) {
         return c.basicConstraints >= casBelow && c.hasKeyUsage(ProfileCertificate.KEY_CERT_SIGN) && !c.otherCriticalExtension;
+    }
+
+    /** The default Root-G1 as the profile path read it (once per process), or null if it is not of that form. */
+    static ProfileCertificate awsG1Profile() {
+        return Anchor.awsG1().profile;
     }
 
     /** How many documents the JCA path decided (outside the profile path, or rejected there). */
@@ -335,18 +345,12 @@ public final class AttestationVerifier {
     }
 
     private ValidatedChain validateChain(List<byte[]> bundle, Leaf leaf, Instant at) {
-        Anchor anchor = null;
-        int anchorIndex = -1;
-        for (int i = 0; i < anchors.size() && anchor == null; i++) {
-            if (Arrays.equals(anchors.get(i).der, bundle.get(0))) {
-                anchor = anchors.get(i);
-                anchorIndex = i;
-            }
-        }
-        if (anchor == null) {
+        int anchorIndex = anchorIndex(bundle.get(0));
+        if (anchorIndex < 0) {
             throw new AttestationException(Code.UNTRUSTED_ROOT, "expected cabundle[0] to be a trusted root ("
                     + describeAnchors() + "), found a certificate with SHA-256 " + sha256(bundle.get(0)) + ".");
         }
+        Anchor anchor = anchors.get(anchorIndex);
         ChainKey key = new ChainKey(anchorIndex, bundle.subList(1, bundle.size()));
         ValidatedChain chain = chains.get(key);
         boolean firstSight = chain == null;

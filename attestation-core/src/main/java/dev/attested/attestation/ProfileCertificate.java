@@ -65,18 +65,6 @@ final class ProfileCertificate {
     final boolean otherCriticalExtension;
     final Es384.PublicKeyHandle key;
 
-    static {
-        // Bouncy Castle validates the encoding of an object identifier it has not pooled by reading a property
-        // through java.security.Security, which loads the JDK's security configuration; those of AWS's
-        // certificates are pooled here, so reading them leaves the JCA alone (any other OID is read all the same).
-        for (String oid : new String[] {
-            "1.2.840.10045.4.3.3", "1.2.840.10045.2.1", "1.3.132.0.34", // ecdsa-with-SHA384, id-ecPublicKey, P-384
-            "2.5.4.3", "2.5.4.6", "2.5.4.7", "2.5.4.8", "2.5.4.10", "2.5.4.11", // CN, C, L, ST, O, OU
-            "2.5.29.14", "2.5.29.15", "2.5.29.19", "2.5.29.31", "2.5.29.35"}) {
-            new ASN1ObjectIdentifier(oid).intern();
-        }
-    }
-
     private ProfileCertificate(byte[] der, byte[] tbs, byte[] signature, byte[] issuerDer, byte[] subjectDer,
             Instant notBefore, Instant notAfter, int basicConstraints, byte[] keyUsage, boolean otherCriticalExtension,
             Es384.PublicKeyHandle key) {
@@ -105,10 +93,9 @@ final class ProfileCertificate {
     }
 
     private static ProfileCertificate parseStrict(byte[] der) throws IOException {
-        // Bouncy Castle's DER encoder asks java.security.Security whether non-DER times and TBSCertificates are
-        // allowed (loading the JDK's security configuration); the definite-length encoder does not. Equality with
-        // it rules out other length forms and trailing bytes; the extensions are checked against their DER below,
-        // the times for their one DER form in instant(), and the names are kept as the bytes received.
+        // Equality with the definite-length re-encoding rules out other length forms and trailing bytes; the
+        // extensions are checked against their DER below, the times for their one DER form in instant(), and the
+        // names are kept as the bytes received.
         ASN1Primitive parsed = Es384.readDer(der);
         if (!Arrays.equals(parsed.getEncoded(ASN1Encoding.DL), der)) {
             return null;

@@ -339,7 +339,7 @@ public final class VerificationRequest {
     /** Subject and SHA-256 of each trusted root; for the default Root-G1 read from its DER, without the JCA. */
     List<VerificationReport.CertificateInfo> rootInfos() {
         if (roots == null) {
-            ProfileCertificate g1 = ProfileCertificate.parse(NitroRoots.awsG1Der());
+            ProfileCertificate g1 = AttestationVerifier.awsG1Profile(); // the verifier's own reading, not a second one
             if (g1 != null) {
                 return List.of(VerificationReport.info("root", g1));
             }
