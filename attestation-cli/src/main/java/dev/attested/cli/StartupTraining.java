@@ -29,16 +29,22 @@ public final class StartupTraining {
 
     private StartupTraining() {}
 
+    /**
+     * {@code StartupTraining FAMILY [DIR]}: DIR, an empty directory for the training's files (the launcher makes
+     * one beside the cache), is removed at the end; without it a temporary directory is made. The launcher passes
+     * one because the JDK's temporary-name generator would bring its random-number set-up into the cache, to be
+     * loaded by every later run.
+     */
     public static void main(String[] args) throws IOException {
-        String family = args.length == 1 ? args[0] : "";
-        Path dir = Files.createTempDirectory("attested-training");
+        String family = args.length >= 1 && args.length <= 2 ? args[0] : "";
+        Path dir = args.length == 2 ? Path.of(args[1]) : Files.createTempDirectory("attested-training");
         try {
             switch (family) {
                 case "verify" -> verify(dir);
                 case "eif" -> eif(dir);
                 case "other" -> other();
                 default -> {
-                    System.err.println("usage: StartupTraining verify|eif|other");
+                    System.err.println("usage: StartupTraining verify|eif|other [EMPTY-DIRECTORY]");
                     System.exit(Attested.USAGE);
                 }
             }
