@@ -4,7 +4,8 @@
 #   verify of a directory of real documents  vs a small Python verifier on Debian's python3-cbor2 and
 #                                               python3-cryptography (bench/verify_py.py; target: faster)
 #   start-up: attested --version             vs java -version
-#   and the floor of any JVM verifier of the 4 documents: their chain signatures alone (ChainSignatureFloor.java)
+#   and the floor of any JVM verifier of the 4 documents: their chain signatures alone (ChainSignatureFloor.java),
+#   with Bouncy Castle (the verifier's primitive), the JDK's SunEC and OpenSSL's libcrypto through FFM (Java 25)
 # each on Java 17 and 25, through the launcher attestation-cli/attested (which makes and uses the JDK's start-up
 # cache: AOT cache on 25, class-data sharing archive on 17) and as plain java -jar. Median of RUNS interleaved
 # rounds (default 11) after a warm-up round.
@@ -81,14 +82,23 @@ $L25 --version >/dev/null
 $L17 --version >/dev/null
 
 # The floor of any JVM verifier of these documents: bench/ChainSignatureFloor.java checks only their chain
-# signatures (a strict subset of the work), with its own AOT cache on 25.
+# signatures (a strict subset of the work), each primitive with an AOT cache of its own on 25: Bouncy Castle (the
+# verifier's), the JDK's SunEC, and OpenSSL's libcrypto.so.3 (what the Python baseline calls) through the foreign
+# function API. A floor that does not verify all 16 signatures is left out, with the reason.
 FLOOR="$W/floor"
 rm -rf "$FLOOR" && mkdir -p "$FLOOR/classes"
 "$(dirname "$JAVA25")/javac" -nowarn -d "$FLOOR/classes" -cp "$JAR" attestation-cli/bench/ChainSignatureFloor.java
 "$(dirname "$JAVA25")/jar" cf "$FLOOR/floor.jar" -C "$FLOOR/classes" .
-"$JAVA25" -XX:+UseSerialGC -XX:AOTCacheOutput="$FLOOR/floor.aot" -cp "$JAR:$FLOOR/floor.jar" ChainSignatureFloor "$W/docs" \
-  >/dev/null 2>&1 || { echo "bench: could not make the floor's AOT cache" >&2; exit 2; }
-FLOOR25="$JAVA25 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:AOTCache=$FLOOR/floor.aot -Xlog:disable -cp $JAR:$FLOOR/floor.jar ChainSignatureFloor"
+FLOORS=()
+for primitive in bc jdk openssl; do
+  run="-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -cp $JAR:$FLOOR/floor.jar ChainSignatureFloor $primitive $W/docs"
+  if "$JAVA25" -XX:AOTCacheOutput="$FLOOR/$primitive.aot" $run >/dev/null 2>&1 \
+      && out=$("$JAVA25" -XX:AOTCache="$FLOOR/$primitive.aot" -Xlog:disable $run 2>&1) && [ "$out" = "16 of 16 chain signatures verify" ]; then
+    FLOORS+=("verify 4 real documents|floor: chain signatures alone, $primitive, Java 25, AOT cache|$JAVA25 -XX:TieredStopAtLevel=1 -XX:AOTCache=$FLOOR/$primitive.aot -Xlog:disable $run")
+  else
+    echo "bench: floor '$primitive' left out: ${out:-its AOT cache could not be made}" >&2
+  fi
+done
 
 echo "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $("$JAVA25" -version 2>&1 | head -1); $("$JAVA17" -version 2>&1 | head -1)"
 "$PY" attestation-cli/bench/measure.py "$RUNS" \
@@ -101,7 +111,7 @@ echo "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $("$JAVA25" -version
   "verify 4 real documents|attested, Java 25, java -jar|$JAVA25 -jar $JAR $VERIFY" \
   "verify 4 real documents|attested, Java 17, launcher|$L17 $VERIFY" \
   "verify 4 real documents|attested, Java 17, java -jar|$JAVA17 -jar $JAR $VERIFY" \
-  "verify 4 real documents|floor: chain signatures alone, Java 25, AOT cache|$FLOOR25 $W/docs" \
+  "${FLOORS[@]}" \
   "verify 100 documents|python3 verify_py.py|$PY attestation-cli/bench/verify_py.py $W/docs100 $ROOT" \
   "verify 100 documents|attested, Java 25, launcher|$L25 $VERIFY100" \
   "verify 100 documents|attested, Java 17, launcher|$L17 $VERIFY100" \
