@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The `attested` CLI in the emulator: `attested nsm attest | attested verify`, the seed one-liner, with the first
 # half inside the enclave. The CLI jar (attestation-cli) goes on the jlink'ed Java base image as one more layer,
-# with the entrypoint `java -jar /app/attested.jar nsm attest --nonce … --user-data … --public-key …` (fixed test
-# values; the command line is part of the image, so they are measured); `attested build-eif` (the same jar) builds
-# the EIF from that image and the development blobs; the harness boots it. The enclave prints the document it got
-# from /dev/nsm through nsm-ffm as one line of base64 on the console. On the host: EmuCheck parses it with the core
+# with `java -jar /app/attested.jar nsm attest --nonce … --user-data … --public-key …` (fixed test values; the
+# command line is part of the image, so they are measured) in the entrypoint, after `… nsm describe` (both run by
+# probe/run-each.c, as the image has no shell); `attested build-eif` (the same jar) builds the EIF from that image
+# and the development blobs; the harness boots it. The enclave prints the module's description, then the document it
+# got from /dev/nsm through nsm-ffm as one line of base64 on the console. The description must name the booted
+# module_id, locked PCRs 0..15 and SHA384. On the host: EmuCheck parses the document with the core
 # (PCR0/1/2 = the EIF's pcr-manifest.json, PCR3/4/8 zero, locked PCRs 0..15, nonce, user_data and public_key echoed
 # exactly, module_id = the booted one, the real verifier rejects it), then the line is piped into
 # `attested verify --manifest … --nonce … --user-data … --public-key …` (the same jar, standard input), which must
@@ -43,6 +45,12 @@ step "CLI jar (attestation-cli, private repository $M2)"
   || { tail -40 "$ART/cli-package.log" >&2; die "maven package of attestation-cli failed"; }
 [ -f "$JAR" ] || die "the build wrote no $JAR"
 
+step "run-each (static C: the image's commands one after the other)"
+apt_install gcc libc6-dev
+mkdir -p "$ART/cli-bin"
+gcc -static -O2 -Wall -Wextra -Werror -s -Wl,--build-id=none -o "$ART/cli-bin/run-each" "$EMU_DIR/probe/run-each.c" \
+  || die "compiling run-each failed"
+
 if [ -f "$ART/java-base.tar" ]; then
   step "Java base image (the sample stage's $ART/java-base.tar)"
 else
@@ -50,11 +58,12 @@ else
   "$EMU_DIR/make-java-base.sh" "$ART/java-base.tar"
 fi
 
-step "image: java-base.tar + /app/attested.jar, entrypoint 'java -jar /app/attested.jar nsm attest …'"
+step "image: java-base.tar + /app/attested.jar + /app/run-each, entrypoint '… nsm describe ; … nsm attest …'"
+ATTESTED=(/usr/bin/java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar /app/attested.jar)
 jrun "$EMU_DIR/java/EmuImage.java" "$ART/java-base.tar" "$ART/cli-image.tar" attested/cli-emulator:1 \
-  "/app/attested.jar=$JAR" -- \
-  /usr/bin/java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar /app/attested.jar \
-  nsm attest --nonce "$NONCE" --user-data "$USER_HEX" --public-key "$PUBKEY" >"$ART/cli-image.txt" 2>&1 \
+  "/app/attested.jar=$JAR" "/app/run-each=$ART/cli-bin/run-each" -- \
+  /app/run-each "${ATTESTED[@]}" nsm describe ';' \
+  "${ATTESTED[@]}" nsm attest --nonce "$NONCE" --user-data "$USER_HEX" --public-key "$PUBKEY" >"$ART/cli-image.txt" 2>&1 \
   || { cat "$ART/cli-image.txt" >&2; die "making the CLI image failed"; }
 
 step "attested build-eif (development blobs)"
@@ -74,7 +83,24 @@ boot_cli() {
 }
 step "boot $(basename "$EIF") (${size_mb} MB, -m ${mem}M)"
 boot_again_on_nsm_fault "$CONSOLE" boot_cli
-[ "$rc" -eq 0 ] || { tail -20 "$CONSOLE" >&2; die "the enclave's 'attested nsm attest' ended with status $rc (console: $CONSOLE)"; }
+[ "$rc" -eq 0 ] || { tail -20 "$CONSOLE" >&2; die "the enclave's 'attested nsm describe ; attested nsm attest' ended with status $rc (console: $CONSOLE)"; }
+
+# attested nsm describe: one "name  value" line per field.
+desc() { tr -d '\r' <"$CONSOLE" | sed -n "s/^$1  *//p" | tail -1; }
+dfail=0
+dcheck() { # WHAT EXPECTED FOUND
+  if [ "$2" = "$3" ]; then echo "ok    nsm describe: $1 = $2"; else echo "FAIL  nsm describe: $1 = $2 (found '${3}')"; dfail=1; fi
+}
+{
+  dcheck module_id "$MODULE_ID" "$(desc module_id)"
+  dcheck locked_pcrs "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]" "$(desc locked_pcrs)"
+  dcheck digest SHA384 "$(desc digest)"
+  dcheck max_pcrs 32 "$(desc max_pcrs)"
+  v="$(desc version)"
+  dcheck "version (major.minor.patch)" ok "$([[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] && echo ok || echo "$v")"
+} >"$ART/cli.describe-check.txt"
+cat "$ART/cli.describe-check.txt" >&2
+[ $dfail -eq 0 ] || die "the enclave's 'attested nsm describe' output is not the booted module's (console: $CONSOLE)"
 
 # The command's standard output is one line of base64; the console has CRLF line ends and kernel lines around it.
 DOC="$ART/cli.document.b64"

@@ -20,8 +20,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * Puts one layer of application files on top of a {@code docker save} base image (the Java base image of
  * make-java-base.sh) and sets the image's entrypoint, deterministically: the base's layers are copied unchanged,
- * the new layer holds the given files with mtime SOURCE_DATE_EPOCH (default 0), uid/gid 0, modes 0755 (directories)
- * and 0644 (files), entries in name order; the config is the base's with {@code Entrypoint} set and {@code Cmd}
+ * the new layer holds the given files with mtime SOURCE_DATE_EPOCH (default 0), uid/gid 0, modes 0755 (directories
+ * and executable files) and 0644 (other files), entries in name order; the config is the base's with {@code Entrypoint} set and {@code Cmd}
  * removed, one more diff_id and one more history entry.
  *
  * <pre>
@@ -133,7 +133,7 @@ public final class EmuImage {
                         e.setMode(040755);
                         t.putArchiveEntry(e);
                     } else {
-                        e.setMode(0100644);
+                        e.setMode(Files.isExecutable(f.getValue()) ? 0100755 : 0100644);
                         e.setSize(Files.size(f.getValue()));
                         t.putArchiveEntry(e);
                         Files.copy(f.getValue(), t);
