@@ -171,3 +171,23 @@ pack_docker_save() {
   rm -rf "$w"
   PACKED_LAYER_SHA="$layer_sha"
 }
+
+# --- One known fault of the emulator itself: one more boot ---
+# Under TCG, QEMU's own virtio-nsm model now and then rejects a request of the guest kernel's NSM driver while the
+# kernel boots (QEMU prints this line; no code of ours has run yet) and the device then never answers. That is a
+# fault of the emulator, not of the enclave.
+QEMU_NSM_FAULT='qemu-system-x86_64: Expected response buffer after request buffer in virtqueue'
+
+# boot_again_on_nsm_fault CONSOLE FUNCTION: runs FUNCTION, which boots with --console CONSOLE and sets the global
+# rc to the boot's status. When rc is non-zero and CONSOLE holds QEMU_NSM_FAULT, keeps that console as
+# <CONSOLE without .log>.attempt1.log, says so, and runs FUNCTION once more: the second boot decides.
+boot_again_on_nsm_fault() {
+  local console="$1" fn="$2" kept
+  "$fn"
+  if [ "$rc" -ne 0 ] && grep -qF "$QEMU_NSM_FAULT" "$console"; then
+    kept="${console%.log}.attempt1.log"
+    mv "$console" "$kept"
+    log "QEMU's virtio-nsm device faulted while the guest kernel booted ('$QEMU_NSM_FAULT'; console kept as $(basename "$kept")): booting once more"
+    "$fn"
+  fi
+}

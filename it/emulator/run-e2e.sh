@@ -3,9 +3,10 @@
 # machine and checks, on the host, the attestation documents the enclave produced through the real kernel
 # driver. From a fresh Debian 12 machine (root or sudo; JDK 25 at $JAVA_HOME); exits non-zero on any failure.
 #
-# Usage: it/emulator/run-e2e.sh [probe|sample|repro|all]   (default all)
+# Usage: it/emulator/run-e2e.sh [probe|sample|cli|repro|all]   (default all)
 #   probe   the static NSM probe: unsigned, parent-role/parent-id and signed EIFs; console and vsock read-back
 #   sample  the sample enclave built by build-eif on the jlink'ed Java base image (sample-e2e.sh)
+#   cli     `attested nsm attest` inside the enclave, its document checked and piped into `attested verify` (cli-e2e.sh)
 #   repro   development blobs and Java base image byte-identical across two runs (check-reproducible.sh)
 # Env:   EMU_ARTIFACTS (default target/emulator): consoles, EIFs, manifests, check output (keep as CI artifacts)
 #        EMU_ACCEL=kvm to try KVM; ATTESTED_CACHE / XDG_CACHE_HOME for the cache (QEMU, kernel .deb, sid .deb)
@@ -77,15 +78,25 @@ run_probe() {
   [ $rc -eq 0 ] || FAILED+=("$name (console)")
 }
 
+# cli_stage: the CLI stage, timed.
+cli_stage() {
+  local s=$SECONDS
+  step "cli stage: attested nsm attest in the enclave | attested verify on the host"
+  "$EMU_DIR/cli-e2e.sh" "$ART" "$CP" || FAILED+=("cli")
+  step "cli stage took $((SECONDS - s)) s"
+}
+
 case "$WHAT" in
   probe) probe_tests ;;
   repro) "$EMU_DIR/check-reproducible.sh" "$ART/repro" || FAILED+=("reproducibility") ;;
   sample) "$EMU_DIR/sample-e2e.sh" "$ART" "$CP" || FAILED+=("sample") ;;
+  cli) cli_stage ;;
   all) step "reproducibility of the development blobs and the Java base image"
        "$EMU_DIR/check-reproducible.sh" "$ART/repro" >&2 || FAILED+=("reproducibility")
        probe_tests
-       if [ -x "$EMU_DIR/sample-e2e.sh" ]; then "$EMU_DIR/sample-e2e.sh" "$ART" "$CP" || FAILED+=("sample"); fi ;;
-  *) die "usage: $0 [probe|sample|repro|all]" ;;
+       if [ -x "$EMU_DIR/sample-e2e.sh" ]; then "$EMU_DIR/sample-e2e.sh" "$ART" "$CP" || FAILED+=("sample"); fi
+       cli_stage ;;
+  *) die "usage: $0 [probe|sample|cli|repro|all]" ;;
 esac
 
 step "done"

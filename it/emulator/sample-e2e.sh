@@ -48,15 +48,7 @@ boot_sample() {
     >"$ART/sample.check.txt" 2>&1 || rc=$?
   grep -v '^WARNING' "$ART/sample.check.txt" >&2 || true
 }
-boot_sample
-# QEMU's own virtio-nsm model, under TCG, now and then rejects a request of the guest kernel's NSM driver while the
-# kernel boots (QEMU prints this line; no code of ours has run yet) and the device then never answers. That is a
-# fault of the emulator, not of the enclave: boot once more, keep the first console, and let the second boot decide.
-QEMU_NSM_FAULT='qemu-system-x86_64: Expected response buffer after request buffer in virtqueue'
-if [ "$rc" -ne 0 ] && grep -qF "$QEMU_NSM_FAULT" "$ART/sample.console.log"; then
-  mv "$ART/sample.console.log" "$ART/sample.console.attempt1.log"
-  step "QEMU's virtio-nsm device faulted while the guest kernel booted ('$QEMU_NSM_FAULT'; console kept as sample.console.attempt1.log): booting once more"
-  boot_sample
-fi
+# QEMU's known virtio-nsm fault while the guest kernel boots gets one more boot (lib.sh).
+boot_again_on_nsm_fault "$ART/sample.console.log" boot_sample
 step "done (status $rc)"
 exit $rc

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SortedMap;
@@ -30,8 +31,9 @@ import java.util.TreeMap;
  *
  * <pre>
  * java -cp CORE_CLASSPATH it/emulator/java/EmuCheck.java --manifest pcr-manifest.json
- *      (--console console.log [--nonce HEX] | [--uds vm.vsock] [--port 5000])
- *      [--parent-role ARN] [--parent-id ID] [--module-id ID] [--user-data TEXT] [--protocol probe|sample]
+ *      (--console console.log [--nonce HEX] | --document DOC.b64 [--nonce HEX] | [--uds vm.vsock] [--port 5000])
+ *      [--parent-role ARN] [--parent-id ID] [--module-id ID] [--user-data TEXT] [--public-key HEX]
+ *      [--protocol probe|sample]
  *      [--deadline SECONDS]   (how long to retry the vsock connection while the enclave boots; default 600)
  * </pre>
  *
@@ -40,7 +42,8 @@ import java.util.TreeMap;
  * check and exits 1 if any failed. Over vsock it speaks the nsm-probe protocol: it sends a fresh 32-byte nonce
  * (u32 big-endian length + bytes) and reads the length-prefixed Attestation and DescribeNSM responses; with
  * {@code --protocol sample} it speaks the sample enclave's protocol (a NONCE frame, answered by a DOCUMENT
- * frame) and checks that the document binds a public key.
+ * frame) and checks that the document binds a public key. With {@code --document} it reads one document, as base64
+ * text (what {@code attested nsm attest} printed inside the enclave), and checks it without a DescribeNSM response.
  */
 public final class EmuCheck {
     private static final HexFormat HEX = HexFormat.of();
@@ -51,16 +54,18 @@ public final class EmuCheck {
     }
 
     private int run(String[] args) throws Exception {
-        Path manifest = null, console = null, uds = null;
+        Path manifest = null, console = null, uds = null, documentFile = null;
         int port = 5000;
         boolean sample = false;
         long deadlineSeconds = 600;
-        String nonceHex = null, role = null, parentId = null, moduleId = null, userData = null;
+        String nonceHex = null, role = null, parentId = null, moduleId = null, userData = null, publicKeyHex = null;
         for (int i = 0; i < args.length; i += 2) {
             String v = i + 1 < args.length ? args[i + 1] : fail("missing value after " + args[i]);
             switch (args[i]) {
                 case "--manifest" -> manifest = Path.of(v);
                 case "--console" -> console = Path.of(v);
+                case "--document" -> documentFile = Path.of(v);
+                case "--public-key" -> publicKeyHex = v;
                 case "--uds" -> uds = Path.of(v);
                 case "--port" -> port = Integer.parseInt(v);
                 case "--deadline" -> deadlineSeconds = Long.parseLong(v);
@@ -77,16 +82,30 @@ public final class EmuCheck {
                 default -> fail("unknown option " + args[i]);
             }
         }
-        if (console == null && uds == null && System.getenv("EMU_VSOCK_UDS") != null) {
+        if (console == null && uds == null && documentFile == null && System.getenv("EMU_VSOCK_UDS") != null) {
             uds = Path.of(System.getenv("EMU_VSOCK_UDS")); // set by boot.sh for its client
         }
-        if (manifest == null || (console == null) == (uds == null)) {
-            fail("usage: EmuCheck --manifest FILE (--console LOG [--nonce HEX] | --uds SOCKET [--port N]) "
-                    + "[--parent-role ARN] [--parent-id ID] [--module-id ID] [--user-data TEXT]");
+        int sources = (console == null ? 0 : 1) + (uds == null ? 0 : 1) + (documentFile == null ? 0 : 1);
+        if (manifest == null || sources != 1) {
+            fail("usage: EmuCheck --manifest FILE (--console LOG [--nonce HEX] | --document DOC.b64 [--nonce HEX] | "
+                    + "--uds SOCKET [--port N]) [--parent-role ARN] [--parent-id ID] [--module-id ID] "
+                    + "[--user-data TEXT] [--public-key HEX]");
         }
         PcrManifest m = PcrManifest.read(manifest);
         byte[] attestResponse, describeResponse, nonce;
-        if (console != null) {
+        if (documentFile != null) {
+            if (Files.size(documentFile) > 64 * 1024) {
+                fail(documentFile + " is over 64 KiB: not one attestation document");
+            }
+            String b64 = Files.readString(documentFile, StandardCharsets.US_ASCII).strip();
+            try {
+                attestResponse = Base64.getDecoder().decode(b64);
+            } catch (IllegalArgumentException e) {
+                attestResponse = fail(documentFile + " is not one line of base64: " + e.getMessage());
+            }
+            describeResponse = null;
+            nonce = nonceHex == null ? new byte[0] : HEX.parseHex(nonceHex);
+        } else if (console != null) {
             List<String> lines = Files.readAllLines(console, StandardCharsets.ISO_8859_1);
             attestResponse = hexLine(lines, "NSM-ATTEST ");
             describeResponse = hexLine(lines, "NSM-DESCRIBE ");
@@ -98,7 +117,8 @@ public final class EmuCheck {
             attestResponse = r[0];
             describeResponse = r[1];
         }
-        byte[] document = sample ? attestResponse : response(attestResponse, NsmResponse.Attestation.class).document();
+        boolean bare = sample || documentFile != null; // the document itself, not the device's NSM response
+        byte[] document = bare ? attestResponse : response(attestResponse, NsmResponse.Attestation.class).document();
         UnverifiedDocument doc = UnverifiedDocument.parse(document);
         System.out.println("document: " + document.length + " bytes, module_id " + doc.moduleId() + ", alg "
                 + doc.algorithm());
@@ -124,6 +144,15 @@ public final class EmuCheck {
         }
         if (moduleId != null) {
             check("module_id = " + moduleId, moduleId.equals(doc.moduleId()), doc.moduleId());
+        } else {
+            check("module_id present", doc.moduleId() != null && !doc.moduleId().isEmpty(), "none");
+        }
+        if (publicKeyHex != null) {
+            check("public_key echoed (" + publicKeyHex.length() / 2 + " bytes)", Arrays.equals(HEX.parseHex(publicKeyHex),
+                    doc.publicKey().orElse(null)), doc.publicKey().map(HEX::formatHex).orElse("null"));
+        }
+        if (documentFile != null) {
+            return finish(document);
         }
         if (sample) {
             check("public_key bound (the enclave's ephemeral key)", doc.publicKey().isPresent(), "null");
