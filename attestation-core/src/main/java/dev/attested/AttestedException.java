@@ -31,6 +31,18 @@ public abstract class AttestedException extends RuntimeException {
         return OptionRenderer.NEUTRAL.apply(detail);
     }
 
+    /**
+     * The detail as a clause inside another error's detail (an error wrapped into one of another kind): without
+     * this error's code, its hint or a final full stop, so that the outer message says each of those once.
+     */
+    public String detailClause() {
+        String text = detail().strip();
+        while (text.endsWith(".")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return text;
+    }
+
     /** What to do about it, options named neutrally. */
     public String hint() {
         return OptionRenderer.NEUTRAL.apply(code.hint());

@@ -20,7 +20,7 @@ public final class AttestationException extends AttestedException {
         /** Well-formed CBOR but not a COSE_Sign1 as Nitro produces it (array of 4, headers, 96-byte signature). */
         MALFORMED_COSE("The document is not an ES384 COSE_Sign1 as the Nitro Secure Module produces it."),
         /** The protected header names an algorithm other than ES384 (-35). */
-        UNSUPPORTED_ALGORITHM("Only ES384 documents from the Nitro Secure Module are accepted; emulator documents (alg -1) can only be read with UnverifiedDocument."),
+        UNSUPPORTED_ALGORITHM("Only ES384 documents from the Nitro Secure Module are accepted; emulator documents (alg -1) are unsigned: they can be read (UnverifiedDocument), never verified."),
         /** The payload does not follow the attestation document schema. */
         SCHEMA_VIOLATION("The payload does not follow the Nitro attestation document schema (docs/spec/attestation-document.md §3)."),
         /** The chain does not end at a trusted root. */

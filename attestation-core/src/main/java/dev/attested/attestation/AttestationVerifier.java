@@ -336,7 +336,7 @@ public final class AttestationVerifier {
             handle = Es384.publicKey(cert.getPublicKey());
         } catch (CoseException e) {
             throw new AttestationException(Code.CHAIN_INVALID, "expected the leaf certificate to hold a P-384 key, found: "
-                    + e.getMessage() + ".", e);
+                    + e.detailClause() + ".", e);
         }
         Leaf leaf = new Leaf(cert, handle, cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(),
                 tbs(cert), cert.getSignature(), leafProfileProblem(cert));
@@ -399,7 +399,7 @@ public final class AttestationVerifier {
                 intermediates.add(new Ca(c, Es384.publicKey(c.getPublicKey())));
             } catch (CoseException e) {
                 throw new AttestationException(Code.CHAIN_INVALID, "expected cabundle[" + i + "] to hold a P-384 key, found: "
-                        + e.getMessage() + ".", e);
+                        + e.detailClause() + ".", e);
             }
         }
         Es384.PublicKeyHandle anchorKey = null;

@@ -103,19 +103,19 @@ public final class UnverifiedDocument {
             payload = cose.decodePayload(PAYLOAD_DEPTH);
         } catch (CborException e) {
             throw new AttestationException(Code.MALFORMED_CBOR, "expected the payload as one well-formed CBOR item, found "
-                    + e.getMessage() + ".", e);
+                    + e.detailClause() + ".", e);
         }
         return fromPayload(cose, payload);
     }
 
     static AttestationException coseFailure(CoseException e) {
         if (e.getCause() instanceof CborException c) {
-            return new AttestationException(Code.MALFORMED_CBOR, "expected one well-formed CBOR item, found " + c.getMessage() + ".", e);
+            return new AttestationException(Code.MALFORMED_CBOR, "expected one well-formed CBOR item, found " + c.detailClause() + ".", e);
         }
         if (e.code() == CoseException.Code.UNSUPPORTED_ALGORITHM) {
-            return new AttestationException(Code.UNSUPPORTED_ALGORITHM, e.getMessage() + ".", e);
+            return new AttestationException(Code.UNSUPPORTED_ALGORITHM, e.detailClause() + ".", e);
         }
-        return new AttestationException(Code.MALFORMED_COSE, e.getMessage() + ".", e);
+        return new AttestationException(Code.MALFORMED_COSE, e.detailClause() + ".", e);
     }
 
     private static UnverifiedDocument fromPayload(CoseSign1 cose, CborValue payload) {

@@ -57,7 +57,9 @@ public final class VerificationReport {
      *
      * @param imageChecked  true only for an ok document whose image matched an accepted release
      * @param image         what became of the image check, e.g. {@code checked against release 1.1 (prod)},
-     *                      {@code NOT checked (anyImage)} or {@code not accepted, expected manifest …}
+     *                      {@code NOT checked (anyImage)}, {@code not accepted, expected manifest …}, or for a
+     *                      document rejected for another reason whose unverified PCRs match an accepted set
+     *                      {@code not accepted: its unverified PCRs match, but the document was rejected}
      * @param pcrsComparedWith the accepted set the PCR lines compare with: for an ok document the one the verifier
      *                      matched; for a rejected one the set its (unverified) PCRs come closest to
      * @param pcrStatus     index → {@code match}/{@code mismatch} against {@code pcrsComparedWith}
@@ -127,8 +129,11 @@ public final class VerificationReport {
                     status);
         } catch (AttestationException e) {
             Optional<Expectations.PcrSet> closest = parsed.flatMap(d -> closest(ex, d.pcrs()));
+            // PCR lines that all say "match" beside a rejection must not read as an accepted image
+            boolean pcrsMatch = !ex.anyImage() && parsed.flatMap(d -> ex.firstMatch(d.pcrs())).isPresent();
+            String image = pcrsMatch ? "not accepted: its unverified PCRs match, but the document was rejected" : notAccepted;
             return new Result(name, Verdict.REJECTED, e.code(), e.getMessage(), parsed, unverifiedChain(parsed), false,
-                    notAccepted, closest, pcrStatus(parsed, closest));
+                    image, closest, pcrStatus(parsed, closest));
         }
     }
 

@@ -253,13 +253,13 @@ public final class EifReader {
             certificatePem = uintArray(entry.get("signing_certificate"), "signing_certificate");
             cose = uintArray(entry.get("signature"), "signature");
         } catch (CborException e) {
-            throw invalid("the signature section is not valid CBOR: " + e.getMessage());
+            throw invalid("the signature section is not valid CBOR: " + e.detailClause());
         }
         X509Certificate cert;
         try {
             cert = EifSigner.parseCertificate(certificatePem);
         } catch (EifException e) {
-            throw invalid("the signing certificate in the signature section is unreadable: " + e.getMessage());
+            throw invalid("the signing certificate in the signature section is unreadable: " + e.detailClause());
         }
         String problem = null;
         try {

@@ -52,6 +52,23 @@ class UnverifiedDocumentTest {
     }
 
     @Test
+    void aWrappedCoseOrCborErrorSaysCodeAndHintOnce() {
+        AttestationVerifier v = AttestationVerifier.builder().atDocumentTime().build();
+        AttestationException e = assertThrows(AttestationException.class, () -> v.verify(qemuDocument(), AttestationVerifierTest.ANY));
+        assertEquals("UNSUPPORTED_ALGORITHM: expected algorithm -35 (ES384), found -1. "
+                + AttestationException.Code.UNSUPPORTED_ALGORITHM.hint(), e.getMessage());
+        byte[] doc = qemuDocument();
+        byte[] truncated = java.util.Arrays.copyOf(doc, doc.length - 10);
+        e = assertThrows(AttestationException.class, () -> UnverifiedDocument.parse(truncated));
+        assertEquals(AttestationException.Code.MALFORMED_CBOR, e.code());
+        String message = e.getMessage();
+        assertTrue(message.startsWith("MALFORMED_CBOR: expected one well-formed CBOR item, found ")
+                && message.endsWith(". " + AttestationException.Code.MALFORMED_CBOR.hint())
+                && !message.contains("..") && !message.substring("MALFORMED_CBOR: ".length()).matches(".*[A-Z_]{6,}: .*"),
+                message);
+    }
+
+    @Test
     void schemaIsCheckedEvenWithoutVerification() {
         byte[] doc = AttestationVerifierTest.PKI.documentBuilder().digest("SHA512").sign();
         assertEquals(AttestationException.Code.SCHEMA_VIOLATION,

@@ -162,4 +162,22 @@ class VerificationRequestTest {
         assertTrue(verdict.startsWith("  verdict     REJECTED (image: not accepted, expected manifest ")
                 && verdict.contains("PCR_MISMATCH"), verdict);
     }
+
+    @Test
+    void aDocumentRejectedForAnotherReasonDoesNotReadAsAnAcceptedImage(@TempDir Path dir) throws Exception {
+        // the real document's own PCR0, checked now: its certificates expired long ago
+        String pcr0 = UnverifiedDocument.parse(AttestationDocuments.decode(AttestationDocuments.read(Fixtures.EVERVAULT.path())))
+                .pcr(0).orElseThrow().hex();
+        Path m = Files.writeString(dir.resolve("pcr-manifest.json"),
+                "{\"schemaVersion\":1,\"hashAlgorithm\":\"SHA384\",\"pcrs\":{\"0\":\"" + pcr0 + "\"}}");
+        VerificationRequest r = VerificationRequest.builder().manifest(m).build();
+        VerificationReport report = VerificationReport.verify(r, List.of(Fixtures.EVERVAULT.path()), Clock.systemUTC());
+        VerificationReport.Result res = report.results().get(0);
+        assertEquals(VerificationReport.Verdict.REJECTED, res.verdict());
+        assertEquals(AttestationException.Code.CERT_NOT_VALID_AT_TIME, res.code());
+        assertEquals("match", res.pcrStatus().get(0));
+        String verdict = report.summary().stream().filter(l -> l.startsWith("  verdict")).findFirst().orElseThrow();
+        assertTrue(verdict.startsWith("  verdict     REJECTED (image: not accepted: its unverified PCRs match, but the "
+                + "document was rejected) CERT_NOT_VALID_AT_TIME: "), verdict);
+    }
 }
