@@ -270,7 +270,7 @@ public final class EifReader {
                         + "): the signature belongs to another image";
             }
         } catch (CoseException e) {
-            problem = e.getMessage();
+            problem = e.detailClause();
         }
         return new EifImage.Signature(certificatePem, cert, problem == null, Optional.ofNullable(problem));
     }
