@@ -60,11 +60,10 @@ fi
 
 step "image: java-base.tar + /app/attested.jar + /app/run-each, entrypoint '… nsm describe ; … nsm attest …'"
 ATTESTED=(/usr/bin/java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar /app/attested.jar)
-jrun "$EMU_DIR/java/EmuImage.java" "$ART/java-base.tar" "$ART/cli-image.tar" attested/cli-emulator:1 \
-  "/app/attested.jar=$JAR" "/app/run-each=$ART/cli-bin/run-each" -- \
-  /app/run-each "${ATTESTED[@]}" nsm describe ';' \
-  "${ATTESTED[@]}" nsm attest --nonce "$NONCE" --user-data "$USER_HEX" --public-key "$PUBKEY" >"$ART/cli-image.txt" 2>&1 \
-  || { cat "$ART/cli-image.txt" >&2; die "making the CLI image failed"; }
+ENTRYPOINT="$(json_array /app/run-each "${ATTESTED[@]}" nsm describe ';' \
+  "${ATTESTED[@]}" nsm attest --nonce "$NONCE" --user-data "$USER_HEX" --public-key "$PUBKEY")" || exit 1
+pack_on_docker_save "$ART/java-base.tar" "$ART/cli-image.tar" attested/cli-emulator:1 "$ENTRYPOINT" \
+  "/app/attested.jar=$JAR" "/app/run-each=$ART/cli-bin/run-each"
 
 step "attested build-eif (development blobs)"
 rm -rf "$OUT"; mkdir -p "$OUT"

@@ -191,3 +191,38 @@ boot_again_on_nsm_fault() {
     "$fn"
   fi
 }
+
+# json_array WORD...: the words as a JSON array of strings (for an image's Entrypoint); a word that would need
+# escaping is refused rather than quoted wrongly.
+json_array() {
+  local a s=
+  for a in "$@"; do
+    case "$a" in *'"'*|*'\'*) die "json_array: '$a' would need JSON escaping" ;; esac
+    s+="${s:+,}\"$a\""
+  done
+  printf '[%s]' "$s"
+}
+
+# pack_on_docker_save BASE.tar OUT.tar TAG ENTRYPOINT_JSON IMAGE_PATH=HOST_FILE...
+# An image made on a base that pack_docker_save wrote (one layer; the Java base image): the base's root file system
+# with the given files added (IMAGE_PATH absolute in the image), the base's "config" object with ENTRYPOINT_JSON as
+# its Entrypoint, packed again by pack_docker_save, so just as deterministic.
+pack_on_docker_save() {
+  local base="$1" out="$2" tag="$3" entry="$4" w layer cfgfile cfg f; shift 4
+  w="$(mktemp -d)"; mkdir -p "$w/base" "$w/root"
+  tar -C "$w/base" -xf "$base" || { rm -rf "$w"; die "$base: not a tar file"; }
+  layer="$(sed -n 's/.*"Layers":\["\([^"]*\)"\].*/\1/p' "$w/base/manifest.json" 2>/dev/null)"
+  cfgfile="$(sed -n 's/.*"Config":"\([^"]*\)".*/\1/p' "$w/base/manifest.json" 2>/dev/null)"
+  cfg="$(cat "$w/base/$cfgfile" 2>/dev/null)"; cfg="${cfg#*\"config\":}"; cfg="${cfg%%,\"created\":*}"
+  if [ -z "$layer" ] || [ -z "$cfgfile" ] || [[ "$cfg" != \{*\} ]] || [[ "$cfg" == *Entrypoint* ]]; then
+    rm -rf "$w"; die "$base: expected a one-layer docker-save tarball without an Entrypoint, as pack_docker_save writes it"
+  fi
+  tar -C "$w/root" -xf "$w/base/$layer" || { rm -rf "$w"; die "$base: its layer does not unpack"; }
+  for f in "$@"; do
+    mkdir -p "$w/root$(dirname "${f%%=*}")"
+    cp -- "${f#*=}" "$w/root${f%%=*}" || { rm -rf "$w"; die "cannot add ${f#*=} as ${f%%=*}"; }
+  done
+  if [ "$cfg" = '{}' ]; then cfg="{\"Entrypoint\":$entry}"; else cfg="${cfg%\}},\"Entrypoint\":$entry}"; fi
+  pack_docker_save "$w/root" "$out" "$tag" "$cfg"
+  rm -rf "$w"
+}
