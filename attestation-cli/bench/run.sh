@@ -95,6 +95,7 @@ rm -rf "$FLOOR" && mkdir -p "$FLOOR/classes"
 "$(dirname "$JAVA25")/jar" cf "$FLOOR/floor.jar" -C "$FLOOR/classes" .
 FLOORS=()
 for primitive in bc jdk openssl; do
+  out=
   run="-XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -cp $JAR:$FLOOR/floor.jar ChainSignatureFloor $primitive $W/docs"
   if "$JAVA25" -XX:AOTCacheOutput="$FLOOR/$primitive.aot" $run >/dev/null 2>&1 \
       && out=$("$JAVA25" -XX:AOTCache="$FLOOR/$primitive.aot" -Xlog:disable $run 2>&1) && [ "$out" = "16 of 16 chain signatures verify" ]; then
